@@ -1,0 +1,1 @@
+"""deck layer of xlplan (see DESIGN.md)."""

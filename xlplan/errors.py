@@ -1,0 +1,35 @@
+"""Errors xlplan raises for causes a user can act on.
+
+Library code raises these; only ``xlplan.cli`` turns them into a message and
+an exit code. Every message says what happened, where, and what to do.
+"""
+
+from __future__ import annotations
+
+
+class XlplanError(Exception):
+    """Base of every error a user can act on."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  {self.hint}" if self.hint else self.message
+
+
+class PackError(XlplanError):
+    """A template pack file is missing, unreadable or breaks a rule."""
+
+
+class SampleError(XlplanError):
+    """A sample account or CRM export row cannot be turned into a plan."""
+
+
+class OutputExistsError(XlplanError):
+    """An output file exists and ``--force`` was not given."""
+
+
+class AccountsFileError(XlplanError):
+    """A CRM account export cannot be read."""

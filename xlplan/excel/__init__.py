@@ -1,0 +1,1 @@
+"""excel layer of xlplan (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""Typed plan objects and the template pack schema. No file I/O here."""

@@ -1,0 +1,425 @@
+"""The template pack as typed objects: schema, value lists, scoring, brand.
+
+A pack is data. ``parse_pack`` turns the already-loaded YAML documents into a
+``Pack`` and collects every rule a document breaks as a ``PackProblem`` naming
+the file, the key and the fix, so ``xlplan template check`` can list them all
+at once. Reading the files from disk lives in ``xlplan.packs``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class FieldType(str, Enum):
+    """The value types of DOMAIN.md's conventions."""
+
+    STR = "str"
+    TEXT = "text"
+    INT = "int"
+    DEC = "dec"
+    MONEY = "money"
+    PCT = "pct"
+    DATE = "date"
+    BOOL = "bool"
+    ENUM = "enum"
+    REF = "ref"
+
+    @property
+    def is_number(self) -> bool:
+        """True for the types stored as numbers in a cell."""
+        return self in (FieldType.INT, FieldType.DEC, FieldType.MONEY, FieldType.PCT)
+
+
+class SectionKind(str, Enum):
+    """How a section is laid out in the workbook."""
+
+    SINGLE = "single"
+    TABLE = "table"
+    GRID = "grid"
+
+
+class Audience(str, Enum):
+    """Who may see a field: a client deck shows only ``CLIENT`` fields."""
+
+    CLIENT = "client"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a section, as the pack defines it."""
+
+    name: str
+    type: FieldType
+    label: str
+    help: str = ""
+    required: bool = False
+    computed: bool = False
+    audience: Audience = Audience.INTERNAL
+    list_name: str | None = None
+    ref_to: str | None = None
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of a plan: a single record, an Excel table or the grid."""
+
+    key: str
+    title: str
+    sheet: str
+    kind: SectionKind
+    fields: tuple[FieldSpec, ...]
+    table: str | None = None
+    label_field: str | None = None
+    fixed_rows_list: str | None = None
+    optional: bool = False
+    help: str = ""
+
+    def field(self, name: str) -> FieldSpec:
+        """The field called ``name``; ``KeyError`` if the section has none."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.key}.{name}")
+
+    @property
+    def input_fields(self) -> tuple[FieldSpec, ...]:
+        """Fields a rep types, in sheet order."""
+        return tuple(f for f in self.fields if not f.computed)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Company name, colours (hex RRGGBB), fonts and optional logo path."""
+
+    company_name: str
+    colors: Mapping[str, str]
+    heading_font: str
+    body_font: str
+    logo: str | None = None
+    traffic_lights: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def lights_for(self, section: str, spec: FieldSpec) -> Mapping[str, str]:
+        """Value -> good/warn/bad/muted for a field's drop-down, if the brand sets any."""
+        by_field = self.traffic_lights.get(f"{section}.{spec.name}")
+        if by_field is not None:
+            return by_field
+        return self.traffic_lights.get(spec.list_name or "", {})
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Currency rates: units of ``base`` per one unit of each currency."""
+
+    base: str
+    rates: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A parsed template pack; ``scoring`` keeps scoring.yaml as loaded."""
+
+    name: str
+    version: str
+    description: str
+    sections: tuple[SectionSpec, ...]
+    lists: Mapping[str, tuple[str, ...]]
+    scoring: Mapping[str, Any]
+    rates: Rates
+    brand: Brand
+    deck: Mapping[str, Any]
+    content_hash: str = ""
+    documents: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def section(self, key: str) -> SectionSpec:
+        """The section called ``key``; ``KeyError`` if the pack has none."""
+        for spec in self.sections:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+    def field(self, section: str, name: str) -> FieldSpec:
+        """Shortcut for ``pack.section(section).field(name)``."""
+        return self.section(section).field(name)
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    """One broken rule in a pack file: where it is and how to fix it."""
+
+    file: str
+    key: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.message} Fix: {self.fix}"
+
+
+ROW_ID = "id"
+ROW_NOTES = "notes"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_CELL_LIKE = re.compile(r"^([a-z]{1,3}[0-9]+|r[0-9]*c[0-9]*)$", re.IGNORECASE)
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+_BAD_LABEL_CHARS = set("[]'#@")
+_BAD_SHEET_CHARS = set(":\\/?*[]")
+_HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
+
+
+def label_from_name(name: str) -> str:
+    """Sentence-case label for a snake_case field name (``buying_role`` -> ``Buying role``)."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+class _Collector:
+    """Gathers problems while parsing so every mistake is reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[PackProblem] = []
+
+    def add(self, file: str, key: str, message: str, fix: str) -> None:
+        self.problems.append(PackProblem(file, key, message, fix))
+
+
+def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProblem]]:
+    """Build a ``Pack`` from loaded YAML documents, keyed by role.
+
+    ``documents`` holds ``pack`` (pack.yaml) and the roles it lists: ``schema``,
+    ``lists``, ``scoring``, ``rates``, ``brand``, ``deck``. Returns the pack, or
+    ``None`` when a problem makes it unusable, and every problem found.
+    """
+    out = _Collector()
+    meta = _mapping(documents.get("pack"), "pack.yaml", "(top level)", out)
+    lists = _parse_lists(documents.get("lists"), out)
+    sections = _parse_sections(documents.get("schema"), lists, out)
+    scoring = _mapping(documents.get("scoring"), "scoring.yaml", "(top level)", out)
+    rates = _parse_rates(documents.get("rates"), lists, out)
+    brand = _parse_brand(documents.get("brand"), out)
+    deck = _mapping(documents.get("deck"), "deck.yaml", "(top level)", out)
+
+    for key in ("name", "version"):
+        if not isinstance(meta.get(key), str) or not meta.get(key):
+            out.add("pack.yaml", key, "is missing or not text.", f'add `{key}: "..."`.')
+    if out.problems:
+        return None, out.problems
+    pack = Pack(
+        name=str(meta["name"]),
+        version=str(meta["version"]),
+        description=str(meta.get("description", "")),
+        sections=sections,
+        lists=lists,
+        scoring=scoring,
+        rates=rates,
+        brand=brand,
+        deck=deck,
+        documents=dict(documents),
+    )
+    return pack, out.problems
+
+
+def _mapping(doc: Any, file: str, key: str, out: _Collector) -> dict[str, Any]:
+    if isinstance(doc, dict):
+        return doc
+    out.add(file, key, "is not a mapping of keys to values.", "restore the file's key: value layout.")
+    return {}
+
+
+def _parse_lists(doc: Any, out: _Collector) -> dict[str, tuple[str, ...]]:
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, values in _mapping(doc, "lists.yaml", "(top level)", out).items():
+        if not isinstance(values, list) or not values:
+            out.add("lists.yaml", str(name), "is not a non-empty list.", "write it as [A, B, C].")
+            continue
+        texts = tuple(str(v) for v in values)
+        if len({t.casefold() for t in texts}) != len(texts):
+            out.add("lists.yaml", str(name), "repeats a value (Excel compares without case).",
+                    "keep each value once.")
+        if any("," in t or not t.strip() for t in texts):
+            out.add("lists.yaml", str(name), "has an empty value or one containing a comma.",
+                    "remove commas: Excel drop-downs split on them.")
+        lists[str(name)] = texts
+    return lists
+
+
+def _parse_sections(
+    doc: Any, lists: Mapping[str, tuple[str, ...]], out: _Collector
+) -> tuple[SectionSpec, ...]:
+    raw = _mapping(doc, "schema.yaml", "(top level)", out).get("sections")
+    if not isinstance(raw, list):
+        out.add("schema.yaml", "sections", "is missing or not a list.", "list the sections.")
+        return ()
+    sections = tuple(
+        _parse_section(i, item, lists, out) for i, item in enumerate(raw) if isinstance(item, dict)
+    )
+    _check_section_links(sections, lists, out)
+    return sections
+
+
+def _parse_section(
+    index: int, raw: dict[str, Any], lists: Mapping[str, tuple[str, ...]], out: _Collector
+) -> SectionSpec:
+    key = str(raw.get("key", f"#{index + 1}"))
+    where = f"sections[{key}]"
+    kind_text = str(raw.get("kind", ""))
+    try:
+        kind = SectionKind(kind_text)
+    except ValueError:
+        out.add("schema.yaml", f"{where}.kind", f"'{kind_text}' is not a section kind.",
+                "use single, table or grid.")
+        kind = SectionKind.SINGLE
+    sheet = str(raw.get("sheet", ""))
+    if not sheet or len(sheet) > 31 or set(sheet) & _BAD_SHEET_CHARS:
+        out.add("schema.yaml", f"{where}.sheet", f"'{sheet}' is not a valid sheet name.",
+                "use 1-31 characters without : \\ / ? * [ ].")
+    fields = [
+        _parse_field(where, item, out) for item in raw.get("fields") or [] if isinstance(item, dict)
+    ]
+    if kind is SectionKind.TABLE:
+        fields = _with_row_columns(fields)
+    table = raw.get("table")
+    if kind is not SectionKind.SINGLE and not (isinstance(table, str) and _TABLE_NAME.match(table)):
+        out.add("schema.yaml", f"{where}.table", f"'{table}' is not a valid Excel table name.",
+                "use letters, digits and underscores, starting with a letter.")
+    return SectionSpec(
+        key=key,
+        title=str(raw.get("title", label_from_name(key))),
+        sheet=sheet,
+        kind=kind,
+        fields=tuple(fields),
+        table=str(table) if table else None,
+        label_field=raw.get("label_field"),
+        fixed_rows_list=raw.get("rows"),
+        optional=bool(raw.get("optional", False)),
+        help=str(raw.get("help", "")),
+    )
+
+
+def _with_row_columns(fields: list[FieldSpec]) -> list[FieldSpec]:
+    """Every list row has an id first and internal notes last (DOMAIN.md)."""
+    names = {f.name for f in fields}
+    head = [] if ROW_ID in names else [
+        FieldSpec(ROW_ID, FieldType.STR, "ID", "Stable row key; filled by xlplan check --fix-ids.")
+    ]
+    tail = [] if ROW_NOTES in names else [
+        FieldSpec(ROW_NOTES, FieldType.TEXT, "Notes", "Internal notes; never shown to the client.")
+    ]
+    return head + fields + tail
+
+
+def _parse_field(where: str, raw: dict[str, Any], out: _Collector) -> FieldSpec:
+    name = str(raw.get("name", ""))
+    at = f"{where}.fields[{name or '?'}]"
+    if not _NAME.match(name) or _CELL_LIKE.match(name):
+        out.add("schema.yaml", at, f"'{name}' is not a usable field name.",
+                "use snake_case that does not look like a cell address (e.g. not 'kpi1').")
+    type_text = str(raw.get("type", ""))
+    try:
+        ftype = FieldType(type_text)
+    except ValueError:
+        out.add("schema.yaml", f"{at}.type", f"'{type_text}' is not a field type.",
+                "use one of: " + ", ".join(t.value for t in FieldType) + ".")
+        ftype = FieldType.STR
+    audience_text = str(raw.get("audience", "internal"))
+    try:
+        audience = Audience(audience_text)
+    except ValueError:
+        out.add("schema.yaml", f"{at}.audience", f"'{audience_text}' is not an audience.",
+                "use client or internal.")
+        audience = Audience.INTERNAL
+    label = str(raw.get("label") or label_from_name(name))
+    if set(label) & _BAD_LABEL_CHARS:
+        out.add("schema.yaml", f"{at}.label", f"'{label}' holds a character Excel tables reject.",
+                "remove [ ] ' # @ from the label.")
+    return FieldSpec(
+        name=name,
+        type=ftype,
+        label=label,
+        help=str(raw.get("help", "")),
+        required=bool(raw.get("required", False)),
+        computed=bool(raw.get("computed", False)),
+        audience=audience,
+        list_name=raw.get("list"),
+        ref_to=raw.get("to"),
+        multi=bool(raw.get("multi", False)),
+    )
+
+
+def _check_section_links(
+    sections: tuple[SectionSpec, ...], lists: Mapping[str, tuple[str, ...]], out: _Collector
+) -> None:
+    keys = {s.key for s in sections}
+    seen_names: dict[str, str] = {}
+    seen_tables: set[str] = set()
+    for section in sections:
+        where = f"sections[{section.key}]"
+        if section.table:
+            if section.table.casefold() in seen_tables:
+                out.add("schema.yaml", f"{where}.table", f"table '{section.table}' is used twice.",
+                        "give every table section its own table name.")
+            seen_tables.add(section.table.casefold())
+        labels: set[str] = set()
+        for spec in section.fields:
+            at = f"{where}.fields[{spec.name}]"
+            if spec.label.casefold() in labels:
+                out.add("schema.yaml", f"{at}.label", f"label '{spec.label}' repeats in the section.",
+                        "give each column its own label.")
+            labels.add(spec.label.casefold())
+            if spec.type is FieldType.ENUM and spec.list_name not in lists:
+                out.add("schema.yaml", f"{at}.list", f"names no list in lists.yaml ('{spec.list_name}').",
+                        "add the list to lists.yaml or fix the name.")
+            if spec.type is FieldType.REF and spec.ref_to not in keys:
+                out.add("schema.yaml", f"{at}.to", f"names no section ('{spec.ref_to}').",
+                        "point it at a table section key.")
+            if section.kind is SectionKind.SINGLE:
+                other = seen_names.get(spec.name)
+                if other:
+                    out.add("schema.yaml", at, f"defined name '{spec.name}' is also in {other}.",
+                            "single-section field names must be unique across the pack.")
+                seen_names[spec.name] = section.key
+        if section.kind is SectionKind.TABLE and section.label_field:
+            if section.label_field not in {f.name for f in section.fields}:
+                out.add("schema.yaml", f"{where}.label_field", "names no field of the section.",
+                        "name the field that identifies a row.")
+
+
+def _parse_rates(doc: Any, lists: Mapping[str, tuple[str, ...]], out: _Collector) -> Rates:
+    raw = _mapping(doc, "rates.yaml", "(top level)", out)
+    rates: dict[str, float] = {}
+    for code, rate in (raw.get("rates") or {}).items():
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
+            out.add("rates.yaml", f"rates.{code}", f"'{rate}' is not a positive number.",
+                    "write the units of the base currency per one unit, e.g. 1.08.")
+            continue
+        rates[str(code)] = float(rate)
+    base = str(raw.get("base", ""))
+    if base not in rates:
+        out.add("rates.yaml", "base", f"base currency '{base}' has no rate.", f"add `{base}: 1.0`.")
+    return Rates(base=base, rates=rates)
+
+
+def _parse_brand(doc: Any, out: _Collector) -> Brand:
+    raw = _mapping(doc, "brand.yaml", "(top level)", out)
+    colors = {str(k): str(v) for k, v in (raw.get("colors") or {}).items()}
+    for key, value in colors.items():
+        if not _HEX.match(value):
+            out.add("brand.yaml", f"colors.{key}", f"'{value}' is not a hex colour.",
+                    'write six hex digits in quotes, e.g. "1F3A5F".')
+    fonts = raw.get("fonts") or {}
+    return Brand(
+        company_name=str(raw.get("company_name", "")),
+        colors=colors,
+        heading_font=str(fonts.get("heading", "Calibri")),
+        body_font=str(fonts.get("body", "Calibri")),
+        logo=raw.get("logo"),
+        traffic_lights={
+            str(k): {str(v): str(c) for v, c in (m or {}).items()}
+            for k, m in (raw.get("traffic_lights") or {}).items()
+        },
+    )

@@ -1,0 +1,561 @@
+"""Build a plan workbook from a template pack and the values to pre-fill.
+
+Everything comes from the pack: sheets, Excel tables, defined names, drop-downs,
+guidance, traffic lights. Every computed figure is a native formula written
+with its cached result from ``core``, so previews, pandas and LibreOffice show
+numbers before Excel ever opens the file. The builder is the one authority on
+where things sit; formulas refer to them only by defined name or table column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+import xlplan
+from xlplan.core import completeness, health
+from xlplan.core.excel import to_serial
+from xlplan.core.refs import Refs
+from xlplan.core.registry import (
+    COLUMNS, COMPLETENESS_POINTS, FIELDS, HEALTH_COMPONENTS, HEALTH_POINTS_LOST, health_cell,
+)
+from xlplan.core.rules import Rules, rules_from_pack
+from xlplan.model.pack import FieldSpec, FieldType, Pack, SectionKind, SectionSpec
+from xlplan.model.plan import Plan
+from xlplan.workbook.inputs import PlanInput, to_plan
+from xlplan.workbook.styles import Styles, column_width
+
+log = logging.getLogger(__name__)
+
+META_SHEET = "_xlplan"
+LISTS_SHEET = "Lists"
+HEADER_ROW = 3  # 0-based: title, guidance, legend, then the table header
+SPARE_ROWS = 10
+MIN_TABLE_ROWS = 15
+SCHEMA_CHUNK = 30000  # characters per cell; Excel's limit is 32,767
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The workbook bytes and the typed plan its cached results came from."""
+
+    content: bytes
+    plan: Plan
+
+
+def build_plan_workbook(pack: Pack, raw: PlanInput, *, today: dt.date | None = None) -> BuildResult:
+    """Lay out one plan workbook in memory; ``today`` defaults to the run date."""
+    today = today or dt.date.today()
+    raw = with_default_rows(pack, raw)
+    plan = to_plan(pack, raw, today)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
+    _Builder(book, pack, raw, plan).build()
+    book.close()
+    return BuildResult(buffer.getvalue(), plan)
+
+
+def with_default_rows(pack: Pack, raw: PlanInput) -> PlanInput:
+    """``raw`` with the rows every plan starts with where it has none of its own.
+
+    Fixed-row tables (the five forces) list their rows; the selection table
+    lists every criterion with the organisation's weights, active where the
+    pack gives a weight.
+    """
+    tables = dict(raw.tables)
+    for section in pack.sections:
+        if section.kind is not SectionKind.TABLE or tables.get(section.key):
+            continue
+        if section.fixed_rows_list:
+            first = section.input_fields[1].name
+            tables[section.key] = [{first: v} for v in pack.lists[section.fixed_rows_list]]
+    if not tables.get("selection"):
+        weights = rules_from_pack(pack).selection_weights
+        tables["selection"] = [
+            {"criterion": name, "active": name in weights, "weight": weights.get(name)}
+            for name in pack.lists.get("selection_criterion", ())
+        ]
+    return replace(raw, tables=tables)
+
+
+def cached(value: Any) -> Any:
+    """A Python value as the cached result XlsxWriter writes after a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return to_serial(value)
+    return value
+
+
+class _Builder:
+    """Writes one workbook; keeps the formats, the rules and the defined names."""
+
+    def __init__(self, book: xlsxwriter.Workbook, pack: Pack, raw: PlanInput, plan: Plan) -> None:
+        self.book = book
+        self.pack = pack
+        self.raw = raw
+        self.plan = plan
+        self.rules: Rules = rules_from_pack(pack)
+        self.refs = Refs(pack.sections)
+        self.styles = Styles(book, pack.brand)
+        self.sheets: dict[str, Worksheet] = {}
+        self.next_row: dict[str, int] = {}
+        self._health = health.score_health(plan, self.rules)
+        self._completeness = completeness.score_completeness(plan, self.rules)
+
+    def build(self) -> None:
+        for section in self.pack.sections:
+            self._sheet(section.sheet, section)
+        self._lists_sheet()
+        for section in self.pack.sections:
+            if section.kind is SectionKind.SINGLE:
+                self._single(section)
+            elif section.kind is SectionKind.TABLE:
+                self._table(section)
+            else:
+                self._grid(section)
+        self._cover_blocks()
+        self._meta_sheet()
+        self.sheets["Cover"].activate()
+        self.book.set_properties({
+            "title": f"Account plan - {self.raw.account_name}",
+            "company": self.pack.brand.company_name,
+            "comments": f"Built by xlplan {xlplan.__version__} from pack {self.pack.name} {self.pack.version}",
+        })
+
+    # ------------------------------------------------------------ sheets
+
+    def _sheet(self, name: str, section: SectionSpec) -> Worksheet:
+        if name in self.sheets:
+            return self.sheets[name]
+        sheet = self.book.add_worksheet(name)
+        self.sheets[name] = sheet
+        sheet.hide_gridlines(2)
+        sheet.set_column(0, 0, 2)
+        sheet.set_row(0, 30)
+        company = self.pack.brand.company_name
+        account = self.raw.account_name
+        sheet.write_string(0, 1, section.title if name != "Cover" else "Account plan", self.styles.title)
+        sheet.write_string(1, 1, section.help if name != "Cover" else account, self.styles.subtitle)
+        sheet.write_string(2, 1, "Blue: you type", self.styles.legend_input)
+        sheet.write_string(2, 2, "Grey: computed", self.styles.legend_computed)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        sheet.set_header(f"&L&8{_escape_hf(company)}&C&8{_escape_hf(account)}&R&8&A")
+        sheet.set_footer("&L&8xlplan&R&8Page &P of &N")
+        self.next_row[name] = HEADER_ROW
+        return sheet
+
+    # ------------------------------------------------- single sections
+
+    def _single(self, section: SectionSpec) -> None:
+        sheet = self.sheets[section.sheet]
+        on_cover_right = section.sheet == "Cover" and section.key != "plan"
+        label_col = 6 if on_cover_right else 1
+        row = HEADER_ROW if on_cover_right else self.next_row[section.sheet]
+        if on_cover_right:
+            sheet.set_column(5, 5, 3)
+            sheet.set_column(6, 6, 26)
+            sheet.set_column(7, 7, 16)
+            sheet.set_column(8, 8, 44)
+        else:
+            sheet.set_column(1, 1, 28)
+            sheet.set_column(2, 2, 36)
+            sheet.set_column(3, 3, 58)
+        sheet.write_string(row, label_col, section.title, self.styles.block)
+        sheet.write_blank(row, label_col + 1, None, self.styles.block)
+        sheet.write_blank(row, label_col + 2, None, self.styles.block)
+        row += 1
+        values = self.raw.records.get(section.key, {})
+        for spec in section.fields:
+            self._single_field(sheet, section, spec, row, label_col, values.get(spec.name))
+            row += 1
+        if on_cover_right:
+            self.next_row["Cover-right"] = row + 1
+        else:
+            self.next_row[section.sheet] = row + 1
+        sheet.freeze_panes(HEADER_ROW, 0)
+        sheet.repeat_rows(0, 1)
+
+    def _single_field(
+        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, row: int, col: int, raw: Any
+    ) -> None:
+        label = spec.label + (" *" if spec.required else "")
+        sheet.write_string(row, col, label, self.styles.label)
+        sheet.write_string(row, col + 2, spec.help, self.styles.help)
+        wide = spec.type is FieldType.TEXT
+        if wide:
+            sheet.set_row(row, 30)
+        fmt = self.styles.cell(spec, computed=spec.computed, wide=wide)
+        if spec.name == "as_of":
+            self._as_of_cell(sheet, row, col + 1, fmt)
+        elif spec.computed:
+            figure = FIELDS[spec.name]
+            sheet.write_formula(row, col + 1, "=" + figure.formula(self.refs, self.rules), fmt,
+                                cached(figure.value(self.plan, self.rules)))
+        else:
+            _write_raw(sheet, row, col + 1, raw, fmt)
+            self._validate(sheet, section, spec, row, col + 1, row)
+        self.book.define_name(spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, col + 1)}")
+        self._light(sheet, section, spec, row, col + 1, row)
+
+    def _as_of_cell(self, sheet: Worksheet, row: int, col: int, fmt: Any) -> None:
+        if self.raw.as_of is None:
+            sheet.write_formula(row, col, "=TODAY()", fmt, to_serial(self.plan.as_of))
+        else:
+            sheet.write_datetime(row, col, dt.datetime.combine(self.raw.as_of, dt.time()), fmt)
+
+    # ---------------------------------------------------------- tables
+
+    def _table(self, section: SectionSpec) -> None:
+        sheet = self.sheets[section.sheet]
+        rows = list(self.raw.tables.get(section.key, []))
+        count = len(rows) if section.fixed_rows_list else max(len(rows) + SPARE_ROWS, MIN_TABLE_ROWS)
+        top = self.next_row[section.sheet]
+        if top > HEADER_ROW:
+            sheet.write_string(top, 1, section.title, self.styles.block)
+            top += 1
+        typed = self.plan.rows(section.key)
+        self._write_table(sheet, section, top, 1, rows, typed, count)
+        self.next_row[section.sheet] = top + count + 3
+        if top == HEADER_ROW:
+            sheet.freeze_panes(HEADER_ROW + 1, 2)
+        sheet.repeat_rows(HEADER_ROW, HEADER_ROW)
+
+    def _write_table(
+        self, sheet: Worksheet, section: SectionSpec, top: int, left: int,
+        rows: list[dict[str, Any]], typed: tuple[Any, ...], count: int,
+    ) -> None:
+        columns = []
+        for offset, spec in enumerate(section.fields):
+            col = left + offset
+            fmt = self.styles.cell(spec, computed=spec.computed)
+            sheet.set_column(col, col, column_width(spec))
+            columns.append({"header": spec.label, "header_format": self.styles.header, "format": fmt})
+        last = top + count
+        sheet.add_table(top, left, last, left + len(section.fields) - 1, {
+            "name": section.table, "columns": columns, "style": "Table Style Light 1",
+            "autofilter": True,
+        })
+        sheet.set_row(top, 30)
+        for offset, spec in enumerate(section.fields):
+            self._write_column(sheet, section, spec, top + 1, left + offset, rows, typed, count)
+        label_field = section.label_field or section.fields[1].name
+        label_col = left + [f.name for f in section.fields].index(label_field)
+        self.book.define_name(
+            f"ref_{section.key}",
+            f"={_quote_sheet(section.sheet)}!{_abs(top + 1, label_col)}:{_abs(last, label_col)}",
+        )
+
+    def _write_column(
+        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int,
+        rows: list[dict[str, Any]], typed: tuple[Any, ...], count: int,
+    ) -> None:
+        fmt = self.styles.cell(spec, computed=spec.computed)
+        if spec.computed:
+            figure = COLUMNS[(section.key, spec.name)]
+            formula = "=" + figure.formula(self.refs, self.rules)
+            for i in range(count):
+                row = typed[i] if i < len(typed) else {}
+                sheet.write_formula(first + i, col, formula, fmt, cached(figure.value(row, self.plan, self.rules)))
+        else:
+            for i in range(count):
+                raw = rows[i].get(spec.name) if i < len(rows) else None
+                _write_raw(sheet, first + i, col, raw, fmt)
+            self._validate(sheet, section, spec, first, col, first + count - 1)
+        self._light(sheet, section, spec, first, col, first + count - 1)
+
+    # ------------------------------------------------------------ grid
+
+    def _grid(self, section: SectionSpec) -> None:
+        sheet = self.sheets[section.sheet]
+        units = self.pack.section("business_units")
+        left = 1 + len(units.fields) + 1
+        top = HEADER_ROW
+        offerings = self.pack.lists["offerings"]
+        unit_spec, state_spec = section.field("business_unit"), section.field("state")
+        assessed_spec = section.field("assessed")
+        grid_units = list(self.raw.grid) or [
+            str(row.get("name")) for row in self.raw.tables.get("business_units", []) if row.get("name")
+        ]
+        count = max(len(grid_units) + SPARE_ROWS, MIN_TABLE_ROWS)
+        last = top + count
+        headers = [unit_spec.label, *offerings, assessed_spec.label]
+        sheet.set_column(left, left, 22)
+        sheet.set_column(left + 1, left + len(offerings), 13)
+        sheet.set_column(left + len(offerings) + 1, left + len(offerings) + 1, 10)
+        sheet.add_table(top, left, last, left + len(headers) - 1, {
+            "name": section.table, "style": "Table Style Light 1",
+            "columns": [{"header": h, "header_format": self.styles.header} for h in headers],
+        })
+        sheet.write_string(top - 1, left, section.title + ": " + section.help, self.styles.help)
+        input_fmt = self.styles.cell(state_spec, computed=False)
+        for i in range(count):
+            unit = grid_units[i] if i < len(grid_units) else None
+            _write_raw(sheet, top + 1 + i, left, unit, self.styles.cell(unit_spec, computed=False))
+            cells = self.raw.grid.get(unit, {}) if unit else {}
+            for j, offering in enumerate(offerings):
+                _write_raw(sheet, top + 1 + i, left + 1 + j, (cells or {}).get(offering), input_fmt)
+        self._validate(sheet, section, unit_spec, top + 1, left, last)
+        first_state, last_state = left + 1, left + len(offerings)
+        self._validate_range(sheet, state_spec, top + 1, first_state, last, last_state)
+        for col in range(first_state, last_state + 1):
+            self._light(sheet, section, state_spec, top + 1, col, last)
+        self._grid_assessed(sheet, section, top + 1, left + len(offerings) + 1, count, grid_units)
+
+    def _grid_assessed(
+        self, sheet: Worksheet, section: SectionSpec, first: int, col: int, count: int, units: list[str]
+    ) -> None:
+        figure = COLUMNS[(section.key, "assessed")]
+        formula = "=" + figure.formula(self.refs, self.rules)
+        fmt = self.styles.cell(section.field("assessed"), computed=True)
+        for i in range(count):
+            row = {"business_unit": units[i]} if i < len(units) else {}
+            sheet.write_formula(first + i, col, formula, fmt, cached(figure.value(row, self.plan, self.rules)))
+
+    # ------------------------------------------- validation and lights
+
+    def _validate(
+        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int, last: int
+    ) -> None:
+        self._validate_range(sheet, spec, first, col, last, col)
+
+    def _validate_range(
+        self, sheet: Worksheet, spec: FieldSpec, first: int, col: int, last: int, last_col: int
+    ) -> None:
+        rule = _validation(spec)
+        if spec.help:
+            rule["input_title"] = spec.label[:32]
+            rule["input_message"] = spec.help[:255]
+        sheet.data_validation(first, col, last, last_col, rule)
+
+    def _light(
+        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int, last: int
+    ) -> None:
+        lights = self.pack.brand.lights_for(section.key, spec)
+        for value, light in lights.items():
+            fmt = self.styles.fills.get(light)
+            if fmt is None:
+                continue
+            sheet.conditional_format(first, col, last, col, {
+                "type": "cell", "criteria": "==", "value": _formula_text(value), "format": fmt,
+            })
+        if spec.type is FieldType.BOOL and spec.computed and spec.name in _BAD_WHEN_TRUE:
+            sheet.conditional_format(first, col, last, col, {
+                "type": "cell", "criteria": "==", "value": "TRUE", "format": self.styles.fills["bad"],
+            })
+        if spec.type is FieldType.BOOL and spec.computed and spec.name in _GOOD_WHEN_TRUE:
+            for value, light in (("TRUE", "good"), ("FALSE", "bad")):
+                sheet.conditional_format(first, col, last, col, {
+                    "type": "cell", "criteria": "==", "value": value, "format": self.styles.fills[light],
+                })
+
+    # ---------------------------------------------------- cover blocks
+
+    def _cover_blocks(self) -> None:
+        sheet = self.sheets["Cover"]
+        row = self.next_row["Cover-right"]
+        row = self._completeness_block(sheet, row) + 1
+        self._health_block(sheet, row)
+        self._headline_lights(sheet)
+
+    def _completeness_block(self, sheet: Worksheet, row: int) -> int:
+        s = self.styles
+        sheet.write_string(row, 6, "Plan completeness", s.block)
+        sheet.write_string(row, 7, "Points", s.block)
+        sheet.write_string(row, 8, "Checks met (what is missing: see xlplan check)", s.block)
+        first = row + 1
+        points_fmt = self.styles.cell(FieldSpec("p", FieldType.DEC, "p"), computed=True)
+        count_fmt = self.styles.cell(FieldSpec("n", FieldType.INT, "n"), computed=True)
+        for i, result in enumerate(self._completeness.sections):
+            key = list(completeness.SECTION_CHECKS)[i]
+            r = first + i
+            met_cell = xl_rowcol_to_cell(r, 8)
+            weight = self.rules.completeness_weights.get(key, 0.0)
+            sheet.write_string(r, 6, f"{result.section} (of {weight:g})", s.label)
+            sheet.write_formula(r, 7, "=" + completeness.section_points_formula(key, met_cell, self.rules),
+                                points_fmt, result.points)
+            sheet.write_formula(r, 8, "=" + completeness.section_met_formula(key, self.refs, self.rules),
+                                count_fmt, result.met)
+            self.book.define_name(f"completeness_{key}", f"=Cover!{_abs(r, 7)}")
+        last = first + len(self._completeness.sections) - 1
+        self.book.define_name(COMPLETENESS_POINTS, f"=Cover!{_abs(first, 7)}:{_abs(last, 7)}")
+        return last + 1
+
+    def _health_block(self, sheet: Worksheet, row: int) -> None:
+        s = self.styles
+        sheet.write_string(row, 6, "Health components", s.block)
+        sheet.write_string(row, 7, "Score (0-1)", s.block)
+        sheet.write_string(row, 8, "Points lost", s.block)
+        score_fmt = self.styles.cell(FieldSpec("p", FieldType.DEC, "p"), computed=True)
+        first = row + 1
+        for i, (key, value) in enumerate(self._health.components):
+            r = first + i
+            sheet.write_string(r, 6, health.COMPONENT_TITLES[key], s.label)
+            _, formula = health.COMPONENTS[key]
+            sheet.write_formula(r, 7, "=" + formula(self.refs, self.rules), score_fmt, value)
+            self.book.define_name(health_cell(key), f"=Cover!{_abs(r, 7)}")
+            lost = self.rules.health_weights.get(key, 0.0) * (1 - value)
+            sheet.write_formula(r, 8, "=" + health.points_lost_formula(key, xl_rowcol_to_cell(r, 7), self.rules),
+                                score_fmt, lost)
+        last = first + len(self._health.components) - 1
+        self.book.define_name(HEALTH_COMPONENTS, f"=Cover!{_abs(first, 6)}:{_abs(last, 6)}")
+        self.book.define_name(HEALTH_POINTS_LOST, f"=Cover!{_abs(first, 8)}:{_abs(last, 8)}")
+
+    def _headline_lights(self, sheet: Worksheet) -> None:
+        """Traffic lights on the cover's headline cells."""
+        below = self.rules.completeness_flag_below
+        for name, test, light in (
+            ("health_band", '="Green"', "good"),
+            ("health_band", '="Amber"', "warn"),
+            ("health_band", '="Red"', "bad"),
+            ("completeness", f"<{below:g}", "bad"),
+            ("review_overdue", "=TRUE", "bad"),
+            ("overdue_actions", ">0", "bad"),
+            ("open_high_risks", ">0", "bad"),
+        ):
+            row, col = self._cover_address(name)
+            cell = xl_rowcol_to_cell(row, col)
+            guard = f"ISNUMBER({cell})" if test[0] in "<>" else "TRUE"
+            sheet.conditional_format(row, col, row, col, {
+                "type": "formula", "criteria": f"=AND({guard},{cell}{test})",
+                "format": self.styles.fills[light],
+            })
+
+    def _cover_address(self, name: str) -> tuple[int, int]:
+        for key, (sheet, row, col) in _cover_positions(self.pack).items():
+            if key == name and sheet == "Cover":
+                return row, col
+        raise KeyError(name)
+
+    # ------------------------------------------------------ lists, meta
+
+    def _lists_sheet(self) -> None:
+        sheet = self.book.add_worksheet(LISTS_SHEET)
+        sheet.hide()
+        for col, (name, values) in enumerate(self.pack.lists.items()):
+            sheet.write_string(0, col, name, self.styles.label)
+            for row, value in enumerate(values, start=1):
+                sheet.write_string(row, col, value)
+            letter = xl_col_to_name(col)
+            self.book.define_name(f"list_{name}", f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}")
+
+    def _meta_sheet(self) -> None:
+        sheet = self.book.add_worksheet(META_SHEET)
+        sheet.very_hidden()
+        schema_json = json.dumps(
+            {k: v for k, v in self.pack.documents.items()}, default=str, sort_keys=True
+        )
+        rows: list[tuple[str, str]] = [
+            ("format", "xlplan-plan"),
+            ("format_version", "1"),
+            ("pack_name", self.pack.name),
+            ("pack_version", self.pack.version),
+            ("pack_hash", self.pack.content_hash),
+            ("xlplan_version", xlplan.__version__),
+            ("built_on", dt.date.today().isoformat()),
+            ("schema_chunks", str((len(schema_json) + SCHEMA_CHUNK - 1) // SCHEMA_CHUNK)),
+        ]
+        for row, (key, value) in enumerate(rows):
+            sheet.write_string(row, 0, key)
+            sheet.write_string(row, 1, value)
+        for i in range(0, len(schema_json), SCHEMA_CHUNK):
+            row = len(rows) + i // SCHEMA_CHUNK
+            sheet.write_string(row, 0, f"schema_{i // SCHEMA_CHUNK + 1}")
+            sheet.write_string(row, 1, schema_json[i:i + SCHEMA_CHUNK])
+
+
+_BAD_WHEN_TRUE = {"overdue", "review_overdue"}
+_GOOD_WHEN_TRUE = {"engaged", "on_track", "smart_complete"}
+
+
+def _cover_positions(pack: Pack) -> dict[str, tuple[str, int, int]]:
+    """Where each single field's value sits: the same walk the builder makes."""
+    positions: dict[str, tuple[str, int, int]] = {}
+    left_row: dict[str, int] = {}
+    for section in pack.sections:
+        if section.kind is not SectionKind.SINGLE:
+            continue
+        right = section.sheet == "Cover" and section.key != "plan"
+        row = HEADER_ROW if right else left_row.get(section.sheet, HEADER_ROW)
+        col = 7 if right else 2
+        for i, spec in enumerate(section.fields):
+            positions[spec.name] = (section.sheet, row + 1 + i, col)
+        if not right:
+            left_row[section.sheet] = row + len(section.fields) + 2
+    return positions
+
+
+def _validation(spec: FieldSpec) -> dict[str, Any]:
+    if spec.type is FieldType.ENUM:
+        return {"validate": "list", "source": f"=list_{spec.list_name}",
+                "error_title": "Pick from the list",
+                "error_message": f"{spec.label}: choose a value from the drop-down."[:255]}
+    if spec.type is FieldType.REF:
+        return {"validate": "list", "source": f"=ref_{spec.ref_to}",
+                "error_type": "information" if spec.multi else "warning",
+                "error_title": "Not in the list",
+                "error_message": f"{spec.label}: this name is not on the referenced sheet yet."[:255]}
+    if spec.type is FieldType.BOOL:
+        return {"validate": "list", "source": ["TRUE", "FALSE"]}
+    if spec.type is FieldType.DATE:
+        return {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1),
+                "error_title": "A date", "error_message": f"{spec.label}: type a date, e.g. 2026-03-31."}
+    if spec.type is FieldType.INT:
+        return {"validate": "integer", "criteria": "between", "minimum": -1_000_000_000,
+                "maximum": 1_000_000_000, "error_title": "A whole number",
+                "error_message": f"{spec.label}: type a whole number."}
+    if spec.type in (FieldType.DEC, FieldType.MONEY, FieldType.PCT):
+        hint = "a percentage such as 35%" if spec.type is FieldType.PCT else "a number, without text"
+        return {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                "error_title": "A number", "error_message": f"{spec.label}: type {hint}."}
+    return {"validate": "any"}
+
+
+def _write_raw(sheet: Worksheet, row: int, col: int, raw: Any, fmt: Any) -> None:
+    """Write a value as a rep would have typed it; text is never taken as a formula."""
+    if raw is None or raw == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(raw, bool):
+        sheet.write_boolean(row, col, raw, fmt)
+    elif isinstance(raw, (int, float)):
+        sheet.write_number(row, col, raw, fmt)
+    elif isinstance(raw, dt.datetime):
+        sheet.write_datetime(row, col, raw, fmt)
+    elif isinstance(raw, dt.date):
+        sheet.write_datetime(row, col, dt.datetime.combine(raw, dt.time()), fmt)
+    else:
+        sheet.write_string(row, col, _clean_text(str(raw)), fmt)
+
+
+def _clean_text(text: str) -> str:
+    """Drop characters XML 1.0 forbids (a vertical tab from Alt+Enter becomes a newline)."""
+    text = text.replace("\x0b", "\n")
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def _formula_text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _abs(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def _quote_sheet(name: str) -> str:
+    return f"'{name}'" if not name.replace("_", "").isalnum() else name
+
+
+def _escape_hf(text: str) -> str:
+    return text.replace("&", "&&")
