@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import json
 import logging
 from dataclasses import dataclass, replace
@@ -40,7 +41,9 @@ LISTS_SHEET = "Lists"
 HEADER_ROW = 3  # 0-based: title, guidance, legend, then the table header
 SPARE_ROWS = 10
 MIN_TABLE_ROWS = 15
-SCHEMA_CHUNK = 30000  # characters per cell; Excel's limit is 32,767
+SCHEMA_CHUNK = 30000
+LEGEND = "Type in the blue cells (drop-downs where there is a list); grey cells are computed."
+PRINT_WIDTH = 165  # column-width units that fit one landscape A4 page at 100%  # characters per cell; Excel's limit is 32,767
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,17 @@ def with_default_rows(pack: Pack, raw: PlanInput) -> PlanInput:
             for name in pack.lists.get("selection_criterion", ())
         ]
     return replace(raw, tables=tables)
+
+
+def row_height(values: list[Any], widths: list[float]) -> float:
+    """Points needed to show wrapped text of a row, between one and seven lines."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            per_line = max(8.0, width * 1.15)
+            wrapped = sum(math.ceil(max(1, len(part)) / per_line) for part in value.split("\n"))
+            lines = max(lines, wrapped)
+    return float(min(lines, 7) * 13 + 2)
 
 
 def cached(value: Any) -> Any:
@@ -146,8 +160,7 @@ class _Builder:
         account = self.raw.account_name
         sheet.write_string(0, 1, section.title if name != "Cover" else "Account plan", self.styles.title)
         sheet.write_string(1, 1, section.help if name != "Cover" else account, self.styles.subtitle)
-        sheet.write_string(2, 1, "Blue: you type", self.styles.legend_input)
-        sheet.write_string(2, 2, "Grey: computed", self.styles.legend_computed)
+        sheet.write_string(2, 1, LEGEND, self.styles.help)
         sheet.set_landscape()
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
@@ -195,8 +208,8 @@ class _Builder:
         sheet.write_string(row, col, label, self.styles.label)
         sheet.write_string(row, col + 2, spec.help, self.styles.help)
         wide = spec.type is FieldType.TEXT
-        if wide:
-            sheet.set_row(row, 30)
+        if wide and isinstance(raw, str):
+            sheet.set_row(row, row_height([raw], [36]))
         fmt = self.styles.cell(spec, computed=spec.computed, wide=wide)
         if spec.name == "as_of":
             self._as_of_cell(sheet, row, col + 1, fmt)
@@ -249,8 +262,17 @@ class _Builder:
             "autofilter": True,
         })
         sheet.set_row(top, 30)
+        widths = [column_width(spec) for spec in section.fields]
         for offset, spec in enumerate(section.fields):
             self._write_column(sheet, section, spec, top + 1, left + offset, rows, typed, count)
+        for i, values in enumerate(rows):
+            texts = [values.get(spec.name) for spec in section.fields]
+            sheet.set_row(top + 1 + i, row_height(texts, widths))
+        if top == HEADER_ROW:
+            pages = max(1, math.ceil((sum(widths) + 2) / PRINT_WIDTH))
+            sheet.fit_to_pages(pages, 0)
+            if pages > 1:
+                sheet.repeat_columns(1, 2)
         label_field = section.label_field or section.fields[1].name
         label_col = left + [f.name for f in section.fields].index(label_field)
         self.book.define_name(

@@ -2,7 +2,8 @@
 
 Sample dates are written relative to the as-of date ("@-30d", "@+2m", "@-1y",
 "@0") so a stale plan stays stale and a due action stays due whenever the
-samples are built.
+samples are built. KPI periods are relative too: "@q-1" is the previous
+quarter ("2026-Q3"), "@m0" the as-of month ("2026-12").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from xlplan.resources import samples_dir
 from xlplan.workbook.inputs import PlanInput
 
 _RELATIVE = re.compile(r"^@(?:0|([+-]\d+)([dwmy]))$")
+_PERIOD = re.compile(r"^@([qm])(0|[+-]\d+)$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,19 @@ def resolve_date(text: str, as_of: dt.date) -> dt.date | None:
     if unit == "w":
         return as_of + dt.timedelta(weeks=amount)
     return add_months(as_of, amount * (12 if unit == "y" else 1))
+
+
+def resolve_period(text: str, as_of: dt.date) -> str | None:
+    """The period label of a relative marker such as ``@q-1``; ``None`` if not one."""
+    match = _PERIOD.match(text.strip())
+    if not match:
+        return None
+    unit, amount = match.group(1), int(match.group(2))
+    if unit == "m":
+        day = add_months(as_of, amount)
+        return f"{day.year}-{day.month:02d}"
+    day = add_months(as_of, 3 * amount)
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def load_samples(as_of: dt.date, folder: Path | None = None, *, pack: Pack) -> list[Sample]:
@@ -87,6 +102,8 @@ def _dated(section: str, values: dict[str, Any], as_of: dt.date, pack: Pack) -> 
             kind = spec.field(name).type
         except KeyError:
             continue
+        if kind is FieldType.STR and isinstance(value, str) and value.startswith("@"):
+            out[name] = resolve_period(value, as_of) or value
         if kind is FieldType.DATE and isinstance(value, str):
             resolved = resolve_date(value, as_of)
             # A marker that does not parse is kept as typed: samples hold

@@ -73,7 +73,7 @@ class Styles:
             number_format = "0.0" if spec.name in ONE_DECIMAL else NUMBER_FORMATS.get(spec.type)
             if number_format:
                 props["num_format"] = number_format
-            if spec.type in (FieldType.TEXT,) or wide:
+            if spec.type in (FieldType.TEXT, FieldType.STR, FieldType.REF) or wide:
                 props["text_wrap"] = True
             if spec.type in (FieldType.BOOL, FieldType.DATE, FieldType.PCT, FieldType.INT):
                 props["align"] = "center"
@@ -84,7 +84,7 @@ class Styles:
 def column_width(spec: FieldSpec) -> float:
     """A readable column width for a field's type and label."""
     by_type = {
-        FieldType.TEXT: 38, FieldType.STR: 20, FieldType.DATE: 12, FieldType.MONEY: 13,
+        FieldType.TEXT: 40, FieldType.STR: 24, FieldType.DATE: 12, FieldType.MONEY: 13,
         FieldType.PCT: 9, FieldType.INT: 9, FieldType.DEC: 10, FieldType.BOOL: 10,
         FieldType.ENUM: 15, FieldType.REF: 18,
     }

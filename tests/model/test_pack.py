@@ -1,0 +1,108 @@
+"""The default pack, and `template check` on broken copies of it."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from xlplan.core.registry import COLUMNS, FIELDS
+from xlplan.errors import OutputExistsError, PackError
+from xlplan.model.pack import Audience, FieldType, SectionKind
+from xlplan.packs import check_pack, init_pack, load_pack
+
+DOMAIN_SHEETS = [
+    "Cover", "Profile", "Team", "Stakeholders", "Business units & white space", "Objectives",
+    "SWOT", "Competitors & Five Forces", "Goals & strategy", "Opportunities", "Risks", "Actions",
+    "KPIs", "Reviews", "Selection", "Force field", "Commitments",
+]
+
+
+def test_default_pack_covers_every_domain_sheet(pack):
+    assert list(dict.fromkeys(s.sheet for s in pack.sections)) == DOMAIN_SHEETS
+    assert pack.name == "xlplan-default" and pack.version
+    assert len(pack.content_hash) == 64
+
+
+def test_every_computed_field_has_a_formula_and_every_formula_a_field(pack):
+    declared_fields = {f.name for s in pack.sections if s.kind is SectionKind.SINGLE
+                       for f in s.fields if f.computed}
+    declared_columns = {(s.key, f.name) for s in pack.sections if s.kind is not SectionKind.SINGLE
+                        for f in s.fields if f.computed}
+    assert declared_fields == set(FIELDS)
+    assert declared_columns == set(COLUMNS)
+
+
+def test_tables_carry_id_first_and_notes_last(pack):
+    for section in pack.sections:
+        if section.kind is SectionKind.TABLE:
+            assert section.fields[0].name == "id"
+            assert section.fields[-1].name == "notes"
+            assert section.fields[-1].audience is Audience.INTERNAL
+
+
+def test_internal_is_the_default_audience(pack):
+    assert pack.field("profile", "relationship_strength").audience is Audience.INTERNAL
+    assert pack.field("stakeholders", "motivations").audience is Audience.INTERNAL
+    assert pack.field("plan", "headline_goal").audience is Audience.CLIENT
+
+
+def test_enum_fields_name_existing_lists(pack):
+    for section in pack.sections:
+        for spec in section.fields:
+            if spec.type is FieldType.ENUM:
+                assert spec.list_name in pack.lists, spec.name
+
+
+def test_init_copies_the_pack_and_refuses_to_overwrite(tmp_path):
+    target = init_pack(tmp_path / "acme")
+    assert check_pack(target) == []
+    assert load_pack(target).content_hash == load_pack().content_hash
+    with pytest.raises(OutputExistsError):
+        init_pack(target)
+    init_pack(target, force=True)
+
+
+def _edit(folder: Path, file: str, change) -> None:
+    path = folder / file
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "expected_file", "expected_key"),
+    [
+        ("lists.yaml", lambda d: d.pop("buying_role"), "schema.yaml", "fields[buying_role].list"),
+        ("brand.yaml", lambda d: d["colors"].update(primary="navy"), "brand.yaml", "colors.primary"),
+        ("scoring.yaml", lambda d: d.pop("health"), "scoring.yaml", "health"),
+        ("rates.yaml", lambda d: d["rates"].update(EUR=-1), "rates.yaml", "rates.EUR"),
+        ("schema.yaml", lambda d: d["sections"][2]["fields"].append(
+            {"name": "magic", "type": "int", "computed": True}), "schema.yaml", "fields[magic]"),
+        ("schema.yaml", lambda d: d["sections"][2].update(table="My Team"), "schema.yaml",
+         "sections[team].table"),
+        ("lists.yaml", lambda d: d.update(level=["High", "high"]), "lists.yaml", "level"),
+        ("pack.yaml", lambda d: d.pop("version"), "pack.yaml", "version"),
+    ],
+)
+def test_check_names_file_key_and_fix(tmp_path, file, change, expected_file, expected_key):
+    folder = init_pack(tmp_path / "pack")
+    _edit(folder, file, change)
+    problems = check_pack(folder)
+    assert any(p.file == expected_file and expected_key in p.key for p in problems), problems
+    assert all(p.fix for p in problems)
+    with pytest.raises(PackError, match="problem"):
+        load_pack(folder)
+
+
+def test_check_reports_yaml_syntax_with_line(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    (folder / "lists.yaml").write_text("level: [High, Medium\nother: x\n")
+    problems = check_pack(folder)
+    assert problems[0].file == "lists.yaml"
+    assert problems[0].key.startswith("line ")
+
+
+def test_check_reports_a_missing_file(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    (folder / "brand.yaml").unlink()
+    assert any(p.file == "brand.yaml" and "missing" in p.message for p in check_pack(folder))
