@@ -42,4 +42,6 @@ def days(n: int) -> dt.date:
     return AS_OF + dt.timedelta(days=n)
 
 
-requires_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+requires_libreoffice = pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice is not installed"
+)

@@ -42,8 +42,15 @@ def _convert(files: Sequence[Path], target: str, out_dir: Path) -> list[Path]:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
         command = [
-            binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-            "--convert-to", target, "--outdir", str(out_dir), *map(str, files),
+            binary,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            *map(str, files),
         ]
         env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
         subprocess.run(command, check=True, capture_output=True, timeout=600, env=env)

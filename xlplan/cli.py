@@ -44,18 +44,26 @@ def _date_option(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD.") from None
+        raise click.BadParameter(
+            f"'{value}' is not a date; write YYYY-MM-DD."
+        ) from None
 
 
 pack_option = click.option(
-    "--pack", "pack_dir", type=click.Path(file_okay=False, path_type=Path),
+    "--pack",
+    "pack_dir",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Template pack folder (default: the pack shipped with xlplan).",
 )
 as_of_option = click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD",
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
     help="Fix the plans' as-of date instead of =TODAY().",
 )
-force_option = click.option("--force", is_flag=True, help="Replace files that already exist.")
+force_option = click.option(
+    "--force", is_flag=True, help="Replace files that already exist."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,19 +78,40 @@ def main() -> None:
 
 @main.command()
 @click.argument("account", required=False)
-@click.option("--accounts", "accounts_csv", type=click.Path(dir_okay=False, path_type=Path),
-              help="CRM account export (CSV): one plan per row.")
-@click.option("--map", "mappings", multiple=True, metavar='"COLUMN=FIELD"',
-              help="Read an export column into a plan field, e.g. \"Segment=account_tier\".")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="Folder for the new workbooks.")
+@click.option(
+    "--accounts",
+    "accounts_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CRM account export (CSV): one plan per row.",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar='"COLUMN=FIELD"',
+    help='Read an export column into a plan field, e.g. "Segment=account_tier".',
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the new workbooks.",
+)
 @pack_option
 @as_of_option
 @force_option
 @_reports_errors
 def new(
-    account: str | None, accounts_csv: Path | None, mappings: tuple[str, ...], out_dir: Path,
-    pack_dir: Path | None, as_of: str | None, force: bool,
+    account: str | None,
+    accounts_csv: Path | None,
+    mappings: tuple[str, ...],
+    out_dir: Path,
+    pack_dir: Path | None,
+    as_of: str | None,
+    force: bool,
 ) -> None:
     """Build a new plan workbook for ACCOUNT, or one per row of --accounts.
 
@@ -118,7 +147,9 @@ def new(
 
 
 @main.command()
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
+@click.argument(
+    "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo")
+)
 @pack_option
 @as_of_option
 @force_option

@@ -71,7 +71,9 @@ def _load(folder: Path) -> tuple[Pack | None, list[PackProblem]]:
         return None, problems
     documents["pack"] = meta
     files = meta.get("files") if isinstance(meta, dict) else None
-    files = files if isinstance(files, dict) else {role: f"{role}.yaml" for role in ROLES}
+    files = (
+        files if isinstance(files, dict) else {role: f"{role}.yaml" for role in ROLES}
+    )
     digest.update(meta_path.read_bytes())
     for role in ROLES:
         path = folder / str(files.get(role, f"{role}.yaml"))
@@ -94,7 +96,14 @@ def _with_hash(pack: Pack, content_hash: str) -> Pack:
 
 def _read_yaml(path: Path, problems: list[PackProblem]) -> Any:
     if not path.is_file():
-        problems.append(PackProblem(path.name, "(file)", "is missing.", f"restore {path.name} in {path.parent}."))
+        problems.append(
+            PackProblem(
+                path.name,
+                "(file)",
+                "is missing.",
+                f"restore {path.name} in {path.parent}.",
+            )
+        )
         return None
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -102,11 +111,17 @@ def _read_yaml(path: Path, problems: list[PackProblem]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problems.append(
-            PackProblem(path.name, where, f"is not valid YAML ({getattr(exc, 'problem', exc)}).",
-                        "check quotes, colons and indentation there.")
+            PackProblem(
+                path.name,
+                where,
+                f"is not valid YAML ({getattr(exc, 'problem', exc)}).",
+                "check quotes, colons and indentation there.",
+            )
         )
     except UnicodeDecodeError:
-        problems.append(PackProblem(path.name, "(file)", "is not UTF-8 text.", "save it as UTF-8."))
+        problems.append(
+            PackProblem(path.name, "(file)", "is not UTF-8 text.", "save it as UTF-8.")
+        )
     return None
 
 
@@ -120,24 +135,45 @@ def _semantic_problems(pack: Pack) -> list[PackProblem]:
         for spec in section.fields:
             if not spec.computed:
                 continue
-            known = spec.name in FIELDS if section.kind is SectionKind.SINGLE else (
-                (section.key, spec.name) in COLUMNS
+            known = (
+                spec.name in FIELDS
+                if section.kind is SectionKind.SINGLE
+                else ((section.key, spec.name) in COLUMNS)
             )
             if not known:
-                problems.append(PackProblem(
-                    "schema.yaml", f"sections[{section.key}].fields[{spec.name}]",
-                    "is marked computed but xlplan has no formula for it.",
-                    "remove `computed: true` to make it an input, or remove the field.",
-                ))
+                problems.append(
+                    PackProblem(
+                        "schema.yaml",
+                        f"sections[{section.key}].fields[{spec.name}]",
+                        "is marked computed but xlplan has no formula for it.",
+                        "remove `computed: true` to make it an input, or remove the field.",
+                    )
+                )
     try:
         rules_from_pack(pack)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        problems.append(PackProblem(
-            "scoring.yaml", str(exc).strip("'"), "is missing or has the wrong shape.",
-            "restore it from the default pack (xlplan template init).",
-        ))
-    for required in ("level", "horizon", "white_space_state", "offerings", "relationship_strength"):
+        problems.append(
+            PackProblem(
+                "scoring.yaml",
+                str(exc).strip("'"),
+                "is missing or has the wrong shape.",
+                "restore it from the default pack (xlplan template init).",
+            )
+        )
+    for required in (
+        "level",
+        "horizon",
+        "white_space_state",
+        "offerings",
+        "relationship_strength",
+    ):
         if required not in pack.lists:
-            problems.append(PackProblem("lists.yaml", required, "is missing; scores read it.",
-                                        "restore the list from the default pack."))
+            problems.append(
+                PackProblem(
+                    "lists.yaml",
+                    required,
+                    "is missing; scores read it.",
+                    "restore the list from the default pack.",
+                )
+            )
     return problems

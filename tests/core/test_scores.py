@@ -17,14 +17,25 @@ def test_empty_plan_scores_zero_completeness_and_lists_what_is_missing(rules):
 
 
 def test_every_row_checks_fail_on_an_empty_list(rules):
-    only_won = make_plan(opportunities=[{"name": "a", "stage": "Won", "estimated_value": 1.0}])
-    section = {s.section: s for s in score_completeness(only_won, rules).sections}["Opportunities"]
+    only_won = make_plan(
+        opportunities=[{"name": "a", "stage": "Won", "estimated_value": 1.0}]
+    )
+    section = {s.section: s for s in score_completeness(only_won, rules).sections}[
+        "Opportunities"
+    ]
     assert (section.met, section.checks) == (1, 2)
 
 
 def test_cover_section_points(rules):
-    plan = make_plan(plan={"plan_owner": "Ann", "period_start": days(-1), "period_end": days(300),
-                           "headline_goal": "Grow", "review_cadence": "Monthly"})
+    plan = make_plan(
+        plan={
+            "plan_owner": "Ann",
+            "period_start": days(-1),
+            "period_end": days(300),
+            "headline_goal": "Grow",
+            "review_cadence": "Monthly",
+        }
+    )
     cover = score_completeness(plan, rules).sections[0]
     assert cover.points == 5.0
 
@@ -46,31 +57,49 @@ def test_health_band_and_weakest_component(rules):
 
 
 def test_freshness_is_half_within_one_more_interval(rules):
-    plan = make_plan(plan={"plan_status": "Active", "review_cadence": "Monthly"},
-                     reviews=[{"date": days(-45)}])
+    plan = make_plan(
+        plan={"plan_status": "Active", "review_cadence": "Monthly"},
+        reviews=[{"date": days(-45)}],
+    )
     components = dict(score_health(plan, rules).components)
     assert components["freshness"] == 0.5
 
 
-health_inputs = st.fixed_dictionaries({
-    "status": st.sampled_from(["Active", "Under review"]),
-    "strength": st.sampled_from([None, "Poor", "Fair", "Good", "Excellent"]),
-    "contact_days": st.lists(st.integers(-400, 0), max_size=6),
-    "overdue": st.integers(0, 5),
-    "on_time": st.integers(0, 5),
-    "review_days": st.integers(-400, 0),
-})
+health_inputs = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(["Active", "Under review"]),
+        "strength": st.sampled_from([None, "Poor", "Fair", "Good", "Excellent"]),
+        "contact_days": st.lists(st.integers(-400, 0), max_size=6),
+        "overdue": st.integers(0, 5),
+        "on_time": st.integers(0, 5),
+        "review_days": st.integers(-400, 0),
+    }
+)
 
 
 def _plan_from(data):
-    people = [{"name": f"p{i}", "last_contact_date": days(d), "is_champion": i == 0,
-               "is_economic_buyer": i == 1} for i, d in enumerate(data["contact_days"])]
-    actions = [{"action_step": f"late{i}", "due_date": days(-3)} for i in range(data["overdue"])]
-    actions += [{"action_step": f"ok{i}", "due_date": days(30)} for i in range(data["on_time"])]
+    people = [
+        {
+            "name": f"p{i}",
+            "last_contact_date": days(d),
+            "is_champion": i == 0,
+            "is_economic_buyer": i == 1,
+        }
+        for i, d in enumerate(data["contact_days"])
+    ]
+    actions = [
+        {"action_step": f"late{i}", "due_date": days(-3)}
+        for i in range(data["overdue"])
+    ]
+    actions += [
+        {"action_step": f"ok{i}", "due_date": days(30)} for i in range(data["on_time"])
+    ]
     return make_plan(
         plan={"plan_status": data["status"], "review_cadence": "Monthly"},
         profile={"relationship_strength": data["strength"]},
-        stakeholders=people, actions=actions, reviews=[{"date": days(data["review_days"])}],
+        stakeholders=people,
+        actions=actions,
+        reviews=[{"date": days(data["review_days"])}],
     )
 
 
@@ -87,7 +116,9 @@ def test_health_stays_within_0_100(rules, data):
 @given(health_inputs)
 def test_health_never_drops_when_an_overdue_action_is_done(rules, data):
     before = score_health(_plan_from(data), rules).score
-    improved = dict(data, overdue=max(0, data["overdue"] - 1), on_time=data["on_time"] + 1)
+    improved = dict(
+        data, overdue=max(0, data["overdue"] - 1), on_time=data["on_time"] + 1
+    )
     assert score_health(_plan_from(improved), rules).score >= before
 
 
@@ -105,4 +136,6 @@ def test_attainment_moves_the_right_way(better, actual, step):
 
     baseline, target = (0.0, 100.0) if better == "Higher" else (100.0, 0.0)
     improved = actual + step if better == "Higher" else actual - step
-    assert attainment(baseline, target, improved, better) >= attainment(baseline, target, actual, better)
+    assert attainment(baseline, target, improved, better) >= attainment(
+        baseline, target, actual, better
+    )

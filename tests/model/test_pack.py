@@ -11,9 +11,23 @@ from xlplan.model.pack import Audience, FieldType, SectionKind
 from xlplan.packs import check_pack, init_pack, load_pack
 
 DOMAIN_SHEETS = [
-    "Cover", "Profile", "Team", "Stakeholders", "Business units & white space", "Objectives",
-    "SWOT", "Competitors & Five Forces", "Goals & strategy", "Opportunities", "Risks", "Actions",
-    "KPIs", "Reviews", "Selection", "Force field", "Commitments",
+    "Cover",
+    "Profile",
+    "Team",
+    "Stakeholders",
+    "Business units & white space",
+    "Objectives",
+    "SWOT",
+    "Competitors & Five Forces",
+    "Goals & strategy",
+    "Opportunities",
+    "Risks",
+    "Actions",
+    "KPIs",
+    "Reviews",
+    "Selection",
+    "Force field",
+    "Commitments",
 ]
 
 
@@ -24,10 +38,20 @@ def test_default_pack_covers_every_domain_sheet(pack):
 
 
 def test_every_computed_field_has_a_formula_and_every_formula_a_field(pack):
-    declared_fields = {f.name for s in pack.sections if s.kind is SectionKind.SINGLE
-                       for f in s.fields if f.computed}
-    declared_columns = {(s.key, f.name) for s in pack.sections if s.kind is not SectionKind.SINGLE
-                        for f in s.fields if f.computed}
+    declared_fields = {
+        f.name
+        for s in pack.sections
+        if s.kind is SectionKind.SINGLE
+        for f in s.fields
+        if f.computed
+    }
+    declared_columns = {
+        (s.key, f.name)
+        for s in pack.sections
+        if s.kind is not SectionKind.SINGLE
+        for f in s.fields
+        if f.computed
+    }
     assert declared_fields == set(FIELDS)
     assert declared_columns == set(COLUMNS)
 
@@ -72,23 +96,52 @@ def _edit(folder: Path, file: str, change) -> None:
 @pytest.mark.parametrize(
     ("file", "change", "expected_file", "expected_key"),
     [
-        ("lists.yaml", lambda d: d.pop("buying_role"), "schema.yaml", "fields[buying_role].list"),
-        ("brand.yaml", lambda d: d["colors"].update(primary="navy"), "brand.yaml", "colors.primary"),
+        (
+            "lists.yaml",
+            lambda d: d.pop("buying_role"),
+            "schema.yaml",
+            "fields[buying_role].list",
+        ),
+        (
+            "brand.yaml",
+            lambda d: d["colors"].update(primary="navy"),
+            "brand.yaml",
+            "colors.primary",
+        ),
         ("scoring.yaml", lambda d: d.pop("health"), "scoring.yaml", "health"),
         ("rates.yaml", lambda d: d["rates"].update(EUR=-1), "rates.yaml", "rates.EUR"),
-        ("schema.yaml", lambda d: d["sections"][2]["fields"].append(
-            {"name": "magic", "type": "int", "computed": True}), "schema.yaml", "fields[magic]"),
-        ("schema.yaml", lambda d: d["sections"][2].update(table="My Team"), "schema.yaml",
-         "sections[team].table"),
-        ("lists.yaml", lambda d: d.update(level=["High", "high"]), "lists.yaml", "level"),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][2]["fields"].append(
+                {"name": "magic", "type": "int", "computed": True}
+            ),
+            "schema.yaml",
+            "fields[magic]",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][2].update(table="My Team"),
+            "schema.yaml",
+            "sections[team].table",
+        ),
+        (
+            "lists.yaml",
+            lambda d: d.update(level=["High", "high"]),
+            "lists.yaml",
+            "level",
+        ),
         ("pack.yaml", lambda d: d.pop("version"), "pack.yaml", "version"),
     ],
 )
-def test_check_names_file_key_and_fix(tmp_path, file, change, expected_file, expected_key):
+def test_check_names_file_key_and_fix(
+    tmp_path, file, change, expected_file, expected_key
+):
     folder = init_pack(tmp_path / "pack")
     _edit(folder, file, change)
     problems = check_pack(folder)
-    assert any(p.file == expected_file and expected_key in p.key for p in problems), problems
+    assert any(p.file == expected_file and expected_key in p.key for p in problems), (
+        problems
+    )
     assert all(p.fix for p in problems)
     with pytest.raises(PackError, match="problem"):
         load_pack(folder)
@@ -105,4 +158,6 @@ def test_check_reports_yaml_syntax_with_line(tmp_path):
 def test_check_reports_a_missing_file(tmp_path):
     folder = init_pack(tmp_path / "pack")
     (folder / "brand.yaml").unlink()
-    assert any(p.file == "brand.yaml" and "missing" in p.message for p in check_pack(folder))
+    assert any(
+        p.file == "brand.yaml" and "missing" in p.message for p in check_pack(folder)
+    )

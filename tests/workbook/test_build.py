@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,7 +12,7 @@ from tests.conftest import AS_OF
 from tests.workbook.plans import edge_plans, sample_plans
 from xlplan.core.health import score_health
 from xlplan.core.registry import FIELDS
-from xlplan.model.pack import FieldType, SectionKind
+from xlplan.model.pack import SectionKind
 from xlplan.workbook.build import META_SHEET, build_plan_workbook, cached
 
 
@@ -45,10 +44,10 @@ def test_sample_portfolio_has_at_least_twelve_varied_accounts(pack):
 
 
 def test_samples_cover_healthy_at_risk_stale_and_half_empty(pack, rules):
+    from xlplan.core.completeness import score_completeness
+    from xlplan.core.figures import review_overdue
     from xlplan.workbook.build import with_default_rows
     from xlplan.workbook.inputs import to_plan
-    from xlplan.core.figures import review_overdue
-    from xlplan.core.completeness import score_completeness
 
     bands, stale, low = set(), 0, 0
     for raw in sample_plans(pack).values():
@@ -61,7 +60,7 @@ def test_samples_cover_healthy_at_risk_stale_and_half_empty(pack, rules):
 
 
 def test_every_sheet_table_and_defined_name_is_there(pack, built):
-    for name, (raw, result) in built.items():
+    for name, (_raw, result) in built.items():
         book = _open(result.content)
         for section in pack.sections:
             assert section.sheet in book.sheetnames
@@ -81,17 +80,21 @@ def test_table_headers_are_the_pack_labels(pack, built):
         if section.kind is SectionKind.TABLE:
             table = book[section.sheet].tables[section.table]
             header_row = book[section.sheet][table.ref.split(":")[0]].row
-            first_col = openpyxl.utils.cell.coordinate_from_string(table.ref.split(":")[0])[0]
+            first_col = openpyxl.utils.cell.coordinate_from_string(
+                table.ref.split(":")[0]
+            )[0]
             start = openpyxl.utils.column_index_from_string(first_col)
-            headers = [book[section.sheet].cell(header_row, start + i).value
-                       for i in range(len(section.fields))]
+            headers = [
+                book[section.sheet].cell(header_row, start + i).value
+                for i in range(len(section.fields))
+            ]
             assert headers == [f.label for f in section.fields]
 
 
 def test_input_values_are_written_as_typed(pack, built):
     for name, (raw, result) in built.items():
         book = _open(result.content)
-        for section_key, values in raw.records.items():
+        for _section_key, values in raw.records.items():
             for field, value in values.items():
                 cell = _cell(book, field).value
                 if isinstance(value, dt.date):
@@ -101,7 +104,9 @@ def test_input_values_are_written_as_typed(pack, built):
         people = raw.tables.get("stakeholders", [])
         table = book["Stakeholders"].tables["Stakeholders"]
         top = book["Stakeholders"][table.ref.split(":")[0]].row
-        names = [book["Stakeholders"].cell(top + 1 + i, 3).value for i in range(len(people))]
+        names = [
+            book["Stakeholders"].cell(top + 1 + i, 3).value for i in range(len(people))
+        ]
         assert names == [p["name"] for p in people]
 
 
@@ -113,17 +118,22 @@ def test_messy_values_stay_as_the_rep_typed_them(built):
 
 
 def test_computed_cells_are_formulas_with_core_results_cached(pack, rules, built):
-    for name, (raw, result) in built.items():
+    for name, (_raw, result) in built.items():
         formulas = _open(result.content)
         values = _open(result.content, data_only=True)
         for field, figure in FIELDS.items():
             cell = _cell(formulas, field)
-            assert isinstance(cell.value, str) and cell.value.startswith("="), (name, field)
+            assert isinstance(cell.value, str) and cell.value.startswith("="), (
+                name,
+                field,
+            )
             expected = cached(figure.value(result.plan, rules))
             got = _cell(values, field).value
             if isinstance(got, dt.datetime):
                 got = (got.date() - dt.date(1899, 12, 30)).days
-            assert (got in (None, "") and expected == "") or got == pytest.approx(expected), (name, field)
+            assert (got in (None, "") and expected == "") or got == pytest.approx(
+                expected
+            ), (name, field)
 
 
 def test_health_on_the_cover_matches_core(pack, rules, built):
@@ -186,7 +196,9 @@ def test_pack_is_recorded_in_the_hidden_sheet(pack, built):
 def test_control_characters_are_cleaned(pack):
     from xlplan.workbook.inputs import PlanInput
 
-    raw = PlanInput(records={"plan": {"account_name": "Tab\x0bCo", "headline_goal": "a\x01b"}})
+    raw = PlanInput(
+        records={"plan": {"account_name": "Tab\x0bCo", "headline_goal": "a\x01b"}}
+    )
     book = _open(build_plan_workbook(pack, raw, today=AS_OF).content)
     assert _cell(book, "account_name").value == "Tab\nCo"
     assert _cell(book, "headline_goal").value == "ab"
@@ -195,7 +207,7 @@ def test_control_characters_are_cleaned(pack):
 def test_formula_looking_text_is_stored_as_text(pack):
     from xlplan.workbook.inputs import PlanInput
 
-    raw = PlanInput(records={"plan": {"account_name": "=HYPERLINK(\"x\")"}})
+    raw = PlanInput(records={"plan": {"account_name": '=HYPERLINK("x")'}})
     book = _open(build_plan_workbook(pack, raw, today=AS_OF).content)
     cell = _cell(book, "account_name")
     assert cell.data_type == "s"

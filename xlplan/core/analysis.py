@@ -56,7 +56,9 @@ def competitor_share(plan: Plan, rules: Rules) -> float | None:
 
 def competitor_share_formula(r: Refs, rules: Rules) -> str:
     applicable = _applicable_formula(r, rules)
-    installed = _state_count_formula(r, rules, rules.lists["white_space_state"][_COMPETITOR])
+    installed = _state_count_formula(
+        r, rules, rules.lists["white_space_state"][_COMPETITOR]
+    )
     return f'IF(({applicable})=0,"",({installed})/({applicable}))'
 
 
@@ -69,7 +71,9 @@ def white_space_count(plan: Plan, rules: Rules) -> int | None:
 def white_space_count_formula(r: Refs, rules: Rules) -> str:
     states = rules.lists["white_space_state"]
     assessed = "+".join(f"({_state_count_formula(r, rules, s)})" for s in states)
-    return f'IF(({assessed})=0,"",{_state_count_formula(r, rules, states[_OPPORTUNITY])})'
+    return (
+        f'IF(({assessed})=0,"",{_state_count_formula(r, rules, states[_OPPORTUNITY])})'
+    )
 
 
 def swot_validated_share(plan: Plan, rules: Rules) -> float | None:
@@ -92,13 +96,19 @@ def five_forces_net(plan: Plan, rules: Rules) -> int | None:
     rated = [p for p in rated if p is not None]
     if not rated:
         return None
-    return sum(1 for p in rated if p == advantage) - sum(1 for p in rated if p == disadvantage)
+    return sum(1 for p in rated if p == advantage) - sum(
+        1 for p in rated if p == disadvantage
+    )
 
 
 def five_forces_net_formula(r: Refs, rules: Rules) -> str:
     position = r.col("five_forces", "client_position")
-    advantage, neutral, disadvantage = (quote(v) for v in rules.lists["force_position"][:3])
-    rated = "+".join(f"COUNTIF({position},{v})" for v in (advantage, neutral, disadvantage))
+    advantage, neutral, disadvantage = (
+        quote(v) for v in rules.lists["force_position"][:3]
+    )
+    rated = "+".join(
+        f"COUNTIF({position},{v})" for v in (advantage, neutral, disadvantage)
+    )
     return (
         f'IF(({rated})=0,"",COUNTIF({position},{advantage})'
         f"-COUNTIF({position},{disadvantage}))"
@@ -126,7 +136,9 @@ def key_account_score(plan: Plan, rules: Rules) -> float | None:
 
 
 def key_account_score_formula(r: Refs, rules: Rules) -> str:
-    active, score, weight = (r.col("selection", f) for f in ("active", "score", "weight"))
+    active, score, weight = (
+        r.col("selection", f) for f in ("active", "score", "weight")
+    )
     weights = f"SUMIFS({weight},{active},TRUE)"
     scored = f"SUMPRODUCT(--({active}=TRUE),--ISNUMBER({score}))"
     return (
@@ -156,7 +168,9 @@ def suggested_tier_formula(r: Refs, rules: Rules) -> str:
 
 def force_field_score(plan: Plan, rules: Rules) -> int | None:
     """Strength For minus strength Against; ``None`` with no item."""
-    items = [row for row in plan.rows("force_field") if row.get("side") in ("For", "Against")]
+    items = [
+        row for row in plan.rows("force_field") if row.get("side") in ("For", "Against")
+    ]
     if not items:
         return None
     strength = lambda side: sum(  # noqa: E731

@@ -107,7 +107,9 @@ def _single_number(field: str, description: str) -> Check:
     )
 
 
-def _at_least(section: str, field: str, minimum: Callable[[Rules], int], noun: str) -> Check:
+def _at_least(
+    section: str, field: str, minimum: Callable[[Rules], int], noun: str
+) -> Check:
     return Check(
         f"at least {{n}} {noun}",
         lambda p, rules: len(_named(p, section, field)) >= minimum(rules),
@@ -117,8 +119,12 @@ def _at_least(section: str, field: str, minimum: Callable[[Rules], int], noun: s
 
 
 def _every_open_has(
-    section: str, field: str, is_open: Callable[[Row], bool], needs: Sequence[str],
-    open_terms: Callable[[Refs], str], description: str,
+    section: str,
+    field: str,
+    is_open: Callable[[Row], bool],
+    needs: Sequence[str],
+    open_terms: Callable[[Refs], str],
+    description: str,
 ) -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         rows = [row for row in _named(plan, section, field) if is_open(row)]
@@ -127,10 +133,7 @@ def _every_open_has(
     def condition(r: Refs, rules: Rules) -> str:
         named = f'({r.col(section, field)}<>"")*{open_terms(r)}'
         missing = "+".join(f'({r.col(section, n)}="")' for n in needs)
-        return (
-            f"AND(SUMPRODUCT({named})>0,"
-            f"SUMPRODUCT({named}*(({missing})>0))=0)"
-        )
+        return f"AND(SUMPRODUCT({named})>0,SUMPRODUCT({named}*(({missing})>0))=0)"
 
     return Check(description, test, condition)
 
@@ -141,38 +144,54 @@ def label_of(field: str) -> str:
 
 
 _SECTION_OF = {
-    "plan_owner": "plan", "period_start": "plan", "period_end": "plan",
-    "headline_goal": "plan", "review_cadence": "plan", "industry": "profile",
-    "account_tier": "profile", "relationship_strength": "profile",
-    "revenue_current": "profile", "buying_process_summary": "profile",
+    "plan_owner": "plan",
+    "period_start": "plan",
+    "period_end": "plan",
+    "headline_goal": "plan",
+    "review_cadence": "plan",
+    "industry": "profile",
+    "account_tier": "profile",
+    "relationship_strength": "profile",
+    "revenue_current": "profile",
+    "buying_process_summary": "profile",
 }
 
 
 def _period_check() -> Check:
     return Check(
         "period start and end",
-        lambda p, rules: isinstance(p.value("plan", "period_start"), dt.date)
-        and isinstance(p.value("plan", "period_end"), dt.date),
-        lambda r, rules: f"AND(ISNUMBER({r.name('period_start')}),ISNUMBER({r.name('period_end')}))",
+        lambda p, rules: (
+            isinstance(p.value("plan", "period_start"), dt.date)
+            and isinstance(p.value("plan", "period_end"), dt.date)
+        ),
+        lambda r, rules: (
+            f"AND(ISNUMBER({r.name('period_start')}),ISNUMBER({r.name('period_end')}))"
+        ),
     )
 
 
 def _top_objectives_measured() -> Check:
     def top(plan: Plan, rules: Rules) -> list[Row]:
         return [
-            row for row in plan.rows("objectives")
+            row
+            for row in plan.rows("objectives")
             if isinstance(row.get("priority_rank"), (int, float))
             and 1 <= row["priority_rank"] <= rules.top_objectives
         ]
 
     def condition(r: Refs, rules: Rules) -> str:
-        rank, measure = r.col("objectives", "priority_rank"), r.col("objectives", "success_measure")
+        rank, measure = (
+            r.col("objectives", "priority_rank"),
+            r.col("objectives", "success_measure"),
+        )
         window = f'{rank},">=1",{rank},"<={rules.top_objectives}"'
         return f'AND(COUNTIFS({window})>0,COUNTIFS({window},{measure},"")=0)'
 
     return Check(
         "every top-five objective has a success measure",
-        lambda p, rules: _every(top(p, rules), lambda row: _filled(row.get("success_measure"))),
+        lambda p, rules: _every(
+            top(p, rules), lambda row: _filled(row.get("success_measure"))
+        ),
         condition,
     )
 
@@ -180,7 +199,9 @@ def _top_objectives_measured() -> Check:
 def _flagged(section: str, name_field: str, flag: str, description: str) -> Check:
     return Check(
         description,
-        lambda p, rules: any(row.get(flag) is True for row in _named(p, section, name_field)),
+        lambda p, rules: any(
+            row.get(flag) is True for row in _named(p, section, name_field)
+        ),
         lambda r, rules: (
             f'COUNTIFS({r.col(section, name_field)},"<>",{r.col(section, flag)},TRUE)>=1'
         ),
@@ -190,26 +211,35 @@ def _flagged(section: str, name_field: str, flag: str, description: str) -> Chec
 def _quadrant(quadrant: str) -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         return any(
-            row.get("quadrant") == quadrant and row.get("about_relationship") is not True
+            row.get("quadrant") == quadrant
+            and row.get("about_relationship") is not True
             for row in _named(plan, "swot", "text")
         )
 
     def condition(r: Refs, rules: Rules) -> str:
         base = f'{r.col("swot", "quadrant")},{quote(quadrant)},{r.col("swot", "text")},"<>"'
-        about = f'{r.col("swot", "about_relationship")},TRUE'
+        about = f"{r.col('swot', 'about_relationship')},TRUE"
         return f"COUNTIFS({base})-COUNTIFS({base},{about})>=1"
 
-    return Check(f"{quadrant.lower()}: at least one item about the client", test, condition)
+    return Check(
+        f"{quadrant.lower()}: at least one item about the client", test, condition
+    )
 
 
 def _forces_rated() -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
-        rated = [row for row in plan.rows("five_forces") if row.get("client_position") is not None]
+        rated = [
+            row
+            for row in plan.rows("five_forces")
+            if row.get("client_position") is not None
+        ]
         return len(rated) >= 5
 
     def condition(r: Refs, rules: Rules) -> str:
         position = r.col("five_forces", "client_position")
-        counts = "+".join(f"COUNTIF({position},{quote(v)})" for v in rules.lists["force_position"])
+        counts = "+".join(
+            f"COUNTIF({position},{quote(v)})" for v in rules.lists["force_position"]
+        )
         return f"({counts})>=5"
 
     return Check("all five forces rated", test, condition)
@@ -219,19 +249,26 @@ def _stakeholders_classified() -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         return _every(
             _named(plan, "stakeholders", "name"),
-            lambda row: _filled(row.get("buying_role")) and _filled(row.get("relationship_status")),
+            lambda row: (
+                _filled(row.get("buying_role"))
+                and _filled(row.get("relationship_status"))
+            ),
         )
 
     def condition(r: Refs, rules: Rules) -> str:
         name = f'({r.col("stakeholders", "name")}<>"")'
-        role = f'ISNA(MATCH({r.col("stakeholders", "buying_role")},{r.list_range("buying_role")},0))'
+        role = f"ISNA(MATCH({r.col('stakeholders', 'buying_role')},{r.list_range('buying_role')},0))"
         status = (
-            f'ISNA(MATCH({r.col("stakeholders", "relationship_status")},'
-            f'{r.list_range("relationship_status")},0))'
+            f"ISNA(MATCH({r.col('stakeholders', 'relationship_status')},"
+            f"{r.list_range('relationship_status')},0))"
         )
-        return f"AND(SUMPRODUCT({name}*1)>0,SUMPRODUCT({name}*(({role})+({status})>0))=0)"
+        return (
+            f"AND(SUMPRODUCT({name}*1)>0,SUMPRODUCT({name}*(({role})+({status})>0))=0)"
+        )
 
-    return Check("every stakeholder has a buying role and relationship status", test, condition)
+    return Check(
+        "every stakeholder has a buying role and relationship status", test, condition
+    )
 
 
 def _units_assessed() -> Check:
@@ -249,19 +286,29 @@ def _units_assessed() -> Check:
 
     def condition(r: Refs, rules: Rules) -> str:
         units = r.col("business_units", "name")
-        grid_unit, assessed = r.col("white_space", "business_unit"), r.col("white_space", "assessed")
+        grid_unit, assessed = (
+            r.col("white_space", "business_unit"),
+            r.col("white_space", "assessed"),
+        )
         return (
             f'AND(COUNTIF({units},"<>")>0,SUMPRODUCT(({units}<>"")'
             f'*(COUNTIFS({grid_unit},{units},{assessed},">0")=0))=0)'
         )
 
-    return Check("every business unit has at least one assessed white-space cell", test, condition)
+    return Check(
+        "every business unit has at least one assessed white-space cell",
+        test,
+        condition,
+    )
 
 
 def _goals_smart() -> Check:
     return Check(
         "every goal is SMART",
-        lambda p, rules: _every(_named(p, "goals", "title"), lambda row: row_rules.smart_complete(row) is True),
+        lambda p, rules: _every(
+            _named(p, "goals", "title"),
+            lambda row: row_rules.smart_complete(row) is True,
+        ),
         lambda r, rules: (
             f'AND(COUNTIF({r.col("goals", "title")},"<>")>0,'
             f'COUNTIFS({r.col("goals", "title")},"<>",{r.col("goals", "smart_complete")},FALSE)=0)'
@@ -275,12 +322,18 @@ def _opportunity_open(row: Row) -> bool:
 
 def _opportunities_ready() -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
-        rows = [row for row in _named(plan, "opportunities", "name") if _opportunity_open(row)]
+        rows = [
+            row
+            for row in _named(plan, "opportunities", "name")
+            if _opportunity_open(row)
+        ]
         return _every(
             rows,
-            lambda row: row.get("estimated_value") is not None
-            and row.get("stage") in rules.open_stages
-            and row.get("expected_close") is not None,
+            lambda row: (
+                row.get("estimated_value") is not None
+                and row.get("stage") in rules.open_stages
+                and row.get("expected_close") is not None
+            ),
         )
 
     def condition(r: Refs, rules: Rules) -> str:
@@ -288,17 +341,22 @@ def _opportunities_ready() -> Check:
         stages = "{" + ",".join(quote(s) for s in rules.open_stages) + "}"
         open_ = f'({c("name")}<>"")*({c("stage")}<>"Won")*({c("stage")}<>"Lost")'
         ready = (
-            f'ISNUMBER({c("estimated_value")})*ISNUMBER(MATCH({c("stage")},{stages},0))'
-            f'*ISNUMBER({c("expected_close")})'
+            f"ISNUMBER({c('estimated_value')})*ISNUMBER(MATCH({c('stage')},{stages},0))"
+            f"*ISNUMBER({c('expected_close')})"
         )
         return f"AND(SUMPRODUCT({open_})>0,SUMPRODUCT({open_}*(({ready})=0))=0)"
 
-    return Check("every open opportunity has value, stage and expected close", test, condition)
+    return Check(
+        "every open opportunity has value, stage and expected close", test, condition
+    )
 
 
 def _risks_owned() -> Check:
     return _every_open_has(
-        "risks", "description", lambda row: row.get("status") != "Closed", ("owner", "mitigation"),
+        "risks",
+        "description",
+        lambda row: row.get("status") != "Closed",
+        ("owner", "mitigation"),
         lambda r: f'({r.col("risks", "status")}<>"Closed")',
         "every open risk has an owner and a mitigation",
     )
@@ -308,7 +366,11 @@ def _actions_owned() -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         rows = [row for row in plan.rows("actions") if row_rules.is_open_action(row)]
         return _every(
-            rows, lambda row: _filled(row.get("responsible")) and isinstance(row.get("due_date"), dt.date)
+            rows,
+            lambda row: (
+                _filled(row.get("responsible"))
+                and isinstance(row.get("due_date"), dt.date)
+            ),
         )
 
     def condition(r: Refs, rules: Rules) -> str:
@@ -320,32 +382,51 @@ def _actions_owned() -> Check:
         lacking = f'(({c("responsible")}="")+NOT(ISNUMBER({c("due_date")}))>0)'
         return f"AND(SUMPRODUCT({open_})>0,SUMPRODUCT({open_}*{lacking})=0)"
 
-    return Check("every open action has a responsible person and a due date", test, condition)
+    return Check(
+        "every open action has a responsible person and a due date", test, condition
+    )
 
 
 SECTION_CHECKS: dict[str, tuple[Check, ...]] = {
     "cover": (
-        _single("plan_owner"), _period_check(), _single("headline_goal"),
+        _single("plan_owner"),
+        _period_check(),
+        _single("headline_goal"),
         _single_listed("review_cadence", "review_cadence"),
     ),
     "profile": (
-        _single("industry"), _single_listed("account_tier", "account_tier"),
+        _single("industry"),
+        _single_listed("account_tier", "account_tier"),
         _single_listed("relationship_strength", "relationship_strength"),
-        _single_number("revenue_current", "revenue current"), _single("buying_process_summary"),
+        _single_number("revenue_current", "revenue current"),
+        _single("buying_process_summary"),
     ),
     "objectives": (
-        _at_least("objectives", "title", lambda rules: rules.min_objectives, "objectives"),
+        _at_least(
+            "objectives", "title", lambda rules: rules.min_objectives, "objectives"
+        ),
         _top_objectives_measured(),
-        _flagged("objectives", "title", "validated_with_client", "an objective validated with the client"),
+        _flagged(
+            "objectives",
+            "title",
+            "validated_with_client",
+            "an objective validated with the client",
+        ),
     ),
-    "swot": tuple(_quadrant(q) for q in ("Strength", "Weakness", "Opportunity", "Threat")),
+    "swot": tuple(
+        _quadrant(q) for q in ("Strength", "Weakness", "Opportunity", "Threat")
+    ),
     "competition": (
         _at_least("competitors", "name", lambda rules: 1, "competitor"),
         _forces_rated(),
     ),
     "stakeholders": (
-        _at_least("stakeholders", "name", lambda rules: rules.min_stakeholders, "stakeholders"),
-        _flagged("stakeholders", "name", "is_economic_buyer", "an economic buyer named"),
+        _at_least(
+            "stakeholders", "name", lambda rules: rules.min_stakeholders, "stakeholders"
+        ),
+        _flagged(
+            "stakeholders", "name", "is_economic_buyer", "an economic buyer named"
+        ),
         _flagged("stakeholders", "name", "is_champion", "a champion named"),
         _stakeholders_classified(),
     ),
@@ -358,7 +439,10 @@ SECTION_CHECKS: dict[str, tuple[Check, ...]] = {
         _at_least("opportunities", "name", lambda rules: 1, "opportunity"),
         _opportunities_ready(),
     ),
-    "risks": (_at_least("risks", "description", lambda rules: 1, "risk"), _risks_owned()),
+    "risks": (
+        _at_least("risks", "description", lambda rules: 1, "risk"),
+        _risks_owned(),
+    ),
     "actions": (
         _at_least("actions", "action_step", lambda rules: rules.min_actions, "actions"),
         _actions_owned(),
@@ -366,10 +450,17 @@ SECTION_CHECKS: dict[str, tuple[Check, ...]] = {
 }
 
 SECTION_TITLES = {
-    "cover": "Cover", "profile": "Profile", "objectives": "Objectives", "swot": "SWOT",
-    "competition": "Competition", "stakeholders": "Stakeholders",
-    "white_space": "Business units & white space", "goals": "Goals",
-    "opportunities": "Opportunities", "risks": "Risks", "actions": "Actions",
+    "cover": "Cover",
+    "profile": "Profile",
+    "objectives": "Objectives",
+    "swot": "SWOT",
+    "competition": "Competition",
+    "stakeholders": "Stakeholders",
+    "white_space": "Business units & white space",
+    "goals": "Goals",
+    "opportunities": "Opportunities",
+    "risks": "Risks",
+    "actions": "Actions",
 }
 
 
@@ -384,7 +475,11 @@ def score_completeness(plan: Plan, rules: Rules) -> Completeness:
                 weight=rules.completeness_weights.get(key, 0.0),
                 met=sum(results),
                 checks=len(checks),
-                missing=tuple(c.describe(rules) for c, ok in zip(checks, results) if not ok),
+                missing=tuple(
+                    c.describe(rules)
+                    for c, ok in zip(checks, results, strict=False)
+                    if not ok
+                ),
             )
         )
     total = 0.0

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -20,7 +20,9 @@ def excel_round(value: float, digits: int = 0) -> float:
     Excel rounds the shortest decimal that shows the double (2.675 rounds to
     2.68 though the double is 2.67499...), so round the decimal ``repr`` gives.
     """
-    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(value)).quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
+    )
     return float(exact)
 
 

@@ -43,9 +43,23 @@ def _sum(rows: Iterable[Row], field: str, test: Test) -> float:
     total = 0.0
     for row in rows:
         value = row.get(field)
-        if test(row) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (
+            test(row)
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             total += value
     return total
+
+
+def _field_is(field: str, value: object) -> Test:
+    return lambda row: row.get(field) == value
+
+
+def _closed_of_type(stage: str, kind: str, in_period: Test) -> Test:
+    return lambda row: (
+        row.get("stage") == stage and row.get("type") == kind and in_period(row)
+    )
 
 
 # ------------------------------------------------------------------- reviews
@@ -53,7 +67,9 @@ def _sum(rows: Iterable[Row], field: str, test: Test) -> float:
 
 def last_review(plan: Plan) -> dt.date | None:
     """The latest counted review in the log, else the typed date (if not after as-of)."""
-    counted = [row_rules.counted_review_date(row, plan.as_of) for row in plan.rows("reviews")]
+    counted = [
+        row_rules.counted_review_date(row, plan.as_of) for row in plan.rows("reviews")
+    ]
     dates = [day for day in counted if day is not None]
     if dates:
         return max(dates)
@@ -139,7 +155,10 @@ def tenure_years_formula(r: Refs, rules: Rules) -> str:
 
 def share_of_wallet(plan: Plan) -> float | None:
     """Our revenue over the client's spend in our category."""
-    return ratio(plan.value("profile", "revenue_current"), plan.value("profile", "estimated_wallet"))
+    return ratio(
+        plan.value("profile", "revenue_current"),
+        plan.value("profile", "estimated_wallet"),
+    )
 
 
 def share_of_wallet_formula(r: Refs, rules: Rules) -> str:
@@ -169,7 +188,10 @@ def plan_warranted_formula(r: Refs, rules: Rules) -> str:
 
 def revenue_growth(plan: Plan) -> float | None:
     """``(current - prior) / prior``; ``None`` for a new account (no prior revenue)."""
-    current, prior = plan.value("profile", "revenue_current"), plan.value("profile", "revenue_prior")
+    current, prior = (
+        plan.value("profile", "revenue_current"),
+        plan.value("profile", "revenue_prior"),
+    )
     if current is None:
         return None
     return ratio(current - prior if prior is not None else None, prior)
@@ -182,7 +204,10 @@ def revenue_growth_formula(r: Refs, rules: Rules) -> str:
 
 def revenue_attainment(plan: Plan) -> float | None:
     """Revenue current over the period's revenue target."""
-    return ratio(plan.value("profile", "revenue_current"), plan.value("profile", "revenue_target"))
+    return ratio(
+        plan.value("profile", "revenue_current"),
+        plan.value("profile", "revenue_target"),
+    )
 
 
 def revenue_attainment_formula(r: Refs, rules: Rules) -> str:
@@ -193,13 +218,19 @@ def pipeline(plan: Plan, rules: Rules) -> float:
     """Sum of estimated value over open stages (blank values skipped)."""
     deals = plan.rows("opportunities")
     return sum(
-        (_sum(deals, "estimated_value", lambda row, s=stage: row.get("stage") == s) for stage in rules.open_stages),
+        (
+            _sum(deals, "estimated_value", _field_is("stage", stage))
+            for stage in rules.open_stages
+        ),
         0.0,
     )
 
 
 def pipeline_formula(r: Refs, rules: Rules) -> str:
-    value, stage = r.col("opportunities", "estimated_value"), r.col("opportunities", "stage")
+    value, stage = (
+        r.col("opportunities", "estimated_value"),
+        r.col("opportunities", "stage"),
+    )
     return "+".join(f"SUMIFS({value},{stage},{quote(s)})" for s in rules.open_stages)
 
 
@@ -240,19 +271,27 @@ def _closed_sum(plan: Plan, stage: str, types: Iterable[str] | None = None) -> f
     in_period = _in_period(plan)
     deals = plan.rows("opportunities")
     if types is None:
-        return _sum(deals, "estimated_value", lambda row: row.get("stage") == stage and in_period(row))
+        return _sum(
+            deals,
+            "estimated_value",
+            lambda row: row.get("stage") == stage and in_period(row),
+        )
     return sum(
         (
-            _sum(deals, "estimated_value",
-                 lambda row, t=kind: row.get("stage") == stage and row.get("type") == t and in_period(row))
+            _sum(deals, "estimated_value", _closed_of_type(stage, kind, in_period))
             for kind in types
         ),
         0.0,
     )
 
 
-def _closed_formula(r: Refs, function: str, stage: str, types: Iterable[str] | None = None) -> str:
-    value, stage_col = r.col("opportunities", "estimated_value"), r.col("opportunities", "stage")
+def _closed_formula(
+    r: Refs, function: str, stage: str, types: Iterable[str] | None = None
+) -> str:
+    value, stage_col = (
+        r.col("opportunities", "estimated_value"),
+        r.col("opportunities", "stage"),
+    )
     type_col = r.col("opportunities", "type")
     window, dated = _period_criteria(r)
     head = f"{function}({value}," if function == "SUMIFS" else f"{function}("
@@ -333,7 +372,9 @@ def open_actions_formula(r: Refs, rules: Rules) -> str:
 
 def overdue_actions(plan: Plan, rules: Rules) -> int:
     """Open actions due before ``as_of``."""
-    return _count(plan.rows("actions"), lambda row: row_rules.overdue(row, plan.as_of) is True)
+    return _count(
+        plan.rows("actions"), lambda row: row_rules.overdue(row, plan.as_of) is True
+    )
 
 
 def overdue_actions_formula(r: Refs, rules: Rules) -> str:
@@ -344,7 +385,9 @@ def action_completion(plan: Plan, rules: Rules) -> float | None:
     """Done / (actions - cancelled - declined); ``None`` with nothing to count."""
     actions = plan.rows("actions")
     countable = _count(actions, _countable)
-    done = _count(actions, lambda row: _countable(row) and row.get("progress") == "Done")
+    done = _count(
+        actions, lambda row: _countable(row) and row.get("progress") == "Done"
+    )
     return ratio(done, countable)
 
 
@@ -361,7 +404,10 @@ def action_completion_formula(r: Refs, rules: Rules) -> str:
 
 def engaged_contacts(plan: Plan, rules: Rules) -> int:
     """Stakeholders contacted within the engagement window."""
-    return _count(plan.rows("stakeholders"), lambda row: row_rules.engaged(row, plan.as_of, rules) is True)
+    return _count(
+        plan.rows("stakeholders"),
+        lambda row: row_rules.engaged(row, plan.as_of, rules) is True,
+    )
 
 
 def engaged_contacts_formula(r: Refs, rules: Rules) -> str:
@@ -381,7 +427,9 @@ def supporter_ratio(plan: Plan, rules: Rules) -> float | None:
     """Mentors and supporters over stakeholders with a status; ``None`` if none rated."""
     people = plan.rows("stakeholders")
     rated = _count(people, lambda row: row.get("relationship_status") is not None)
-    supporters = _count(people, lambda row: row.get("relationship_status") in rules.supporter_statuses)
+    supporters = _count(
+        people, lambda row: row.get("relationship_status") in rules.supporter_statuses
+    )
     return ratio(supporters, rated)
 
 
@@ -452,7 +500,7 @@ def open_high_risks(plan: Plan, rules: Rules) -> int:
 def open_high_risks_formula(r: Refs, rules: Rules) -> str:
     return (
         f'COUNTIFS({r.col("risks", "status")},"<>Closed",'
-        f'{r.col("risks", "severity")},{quote(rules.lists["level"][0])})'
+        f"{r.col('risks', 'severity')},{quote(rules.lists['level'][0])})"
     )
 
 
@@ -500,7 +548,9 @@ def roi(plan: Plan, rules: Rules) -> float | None:
 
 
 def roi_formula(r: Refs, rules: Rules) -> str:
-    rev, margin, cost = (r.name(n) for n in ("revenue_current", "gross_margin_pct", "cost_to_serve"))
+    rev, margin, cost = (
+        r.name(n) for n in ("revenue_current", "gross_margin_pct", "cost_to_serve")
+    )
     return (
         f"IF(AND(ISNUMBER({rev}),ISNUMBER({margin}),ISNUMBER({cost})),"
         f'IF({cost}=0,"",({rev}*{margin}-{cost})/{cost}),"")'

@@ -56,7 +56,9 @@ def freshness_formula(r: Refs, rules: Rules) -> str:
 
 def action_discipline(plan: Plan, rules: Rules) -> float:
     """``1 - overdue / open``; 1 when every action is closed, 0 with no action."""
-    actions = [row for row in plan.rows("actions") if row.get("action_step") is not None]
+    actions = [
+        row for row in plan.rows("actions") if row.get("action_step") is not None
+    ]
     if not actions:
         return 0.0
     open_count = figures.open_actions(plan, rules)
@@ -75,7 +77,13 @@ def action_discipline_formula(r: Refs, rules: Rules) -> str:
 def stakeholder_coverage(plan: Plan, rules: Rules) -> float:
     """A third each: engaged economic buyer, engaged champion, enough engaged contacts."""
     engaged = figures.engaged_contacts(plan, rules)
-    contacts = 1.0 if engaged >= rules.engaged_full else 0.5 if engaged >= rules.engaged_half else 0.0
+    contacts = (
+        1.0
+        if engaged >= rules.engaged_full
+        else 0.5
+        if engaged >= rules.engaged_half
+        else 0.0
+    )
     buyer = 1.0 if figures.has_economic_buyer(plan, rules) else 0.0
     champion = 1.0 if figures.has_champion(plan, rules) else 0.0
     return (buyer + champion + contacts) / 3
@@ -108,7 +116,10 @@ def risk_control(plan: Plan, rules: Rules) -> float:
     risks = figures._open_high(plan, rules)
     if not risks:
         return 1.0
-    handled = all(row.get("owner") is not None and row.get("mitigation") is not None for row in risks)
+    handled = all(
+        row.get("owner") is not None and row.get("mitigation") is not None
+        for row in risks
+    )
     return 0.5 if handled else 0.0
 
 
@@ -137,7 +148,9 @@ def relationship_formula(r: Refs, rules: Rules) -> str:
     return f"IFERROR((MATCH({strength},{listed},0)-1)/(COUNTA({listed})-1),0)"
 
 
-COMPONENTS: dict[str, tuple[Callable[[Plan, Rules], float], Callable[[Refs, Rules], str]]] = {
+COMPONENTS: dict[
+    str, tuple[Callable[[Plan, Rules], float], Callable[[Refs, Rules], str]]
+] = {
     "freshness": (freshness, freshness_formula),
     "action_discipline": (action_discipline, action_discipline_formula),
     "stakeholder_coverage": (stakeholder_coverage, stakeholder_coverage_formula),
@@ -154,14 +167,18 @@ def is_scored(plan: Plan, rules: Rules) -> bool:
 
 def score_health(plan: Plan, rules: Rules) -> Health:
     """Health with band and weakest component; blank score for other statuses."""
-    components = tuple((key, compute(plan, rules)) for key, (compute, _) in COMPONENTS.items())
+    components = tuple(
+        (key, compute(plan, rules)) for key, (compute, _) in COMPONENTS.items()
+    )
     if not is_scored(plan, rules):
         return Health(None, None, None, components)
     total = 0.0
     for key, value in components:
         total += rules.health_weights.get(key, 0.0) * value
     score = int(excel_round(total))
-    losses = [rules.health_weights.get(key, 0.0) * (1 - value) for key, value in components]
+    losses = [
+        rules.health_weights.get(key, 0.0) * (1 - value) for key, value in components
+    ]
     weakest = COMPONENT_TITLES[components[losses.index(max(losses))][0]]
     return Health(score, rules.band(score), weakest, components)
 
@@ -170,7 +187,10 @@ def health_formula(score_cells: dict[str, str], r: Refs, rules: Rules) -> str:
     """The health cell: weighted sum of the component cells, for scored statuses."""
     status = r.name("plan_status")
     scored = ",".join(f"{status}={quote(s)}" for s in rules.health_statuses)
-    total = "+".join(f"{rules.health_weights.get(k, 0.0)!r}*{cell}" for k, cell in score_cells.items())
+    total = "+".join(
+        f"{rules.health_weights.get(k, 0.0)!r}*{cell}"
+        for k, cell in score_cells.items()
+    )
     return f'IF(OR({scored}),ROUND({total},0),"")'
 
 
@@ -189,6 +209,4 @@ def band_formula(r: Refs, rules: Rules) -> str:
 
 def weakest_formula(names_range: str, lost_range: str, r: Refs) -> str:
     health = r.name("health")
-    return (
-        f'IF(ISNUMBER({health}),INDEX({names_range},MATCH(MAX({lost_range}),{lost_range},0)),"")'
-    )
+    return f'IF(ISNUMBER({health}),INDEX({names_range},MATCH(MAX({lost_range}),{lost_range},0)),"")'

@@ -76,7 +76,10 @@ def last_exec_contact_formula(r: Refs, rules: Rules) -> str:
 
 
 def attainment(
-    baseline: float | None, target: float | None, actual: float | None, better: str | None
+    baseline: float | None,
+    target: float | None,
+    actual: float | None,
+    better: str | None,
 ) -> float | None:
     """``(actual - baseline) / (target - baseline)``; see DOMAIN.md 4.2.
 
@@ -103,10 +106,14 @@ def attainment_formula(r: Refs, section: str) -> str:
 
 def row_attainment(row: Row) -> float | None:
     """Attainment of a goal or KPI row."""
-    return attainment(row.get("baseline"), row.get("target"), row.get("actual"), row.get("better"))
+    return attainment(
+        row.get("baseline"), row.get("target"), row.get("actual"), row.get("better")
+    )
 
 
-def expected_progress(due: dt.date | None, period_start: dt.date | None, as_of: dt.date) -> float:
+def expected_progress(
+    due: dt.date | None, period_start: dt.date | None, as_of: dt.date
+) -> float:
     """Share of the time to a goal's due date already gone, 0-1.
 
     1 when the due date is on or before the period start, or when either date
@@ -125,7 +132,9 @@ def on_track(row: Row, plan: Plan) -> bool | None:
     value = row_attainment(row)
     if value is None:
         return False
-    return value >= expected_progress(row.get("due_date"), plan.value("plan", "period_start"), plan.as_of)
+    return value >= expected_progress(
+        row.get("due_date"), plan.value("plan", "period_start"), plan.as_of
+    )
 
 
 def on_track_formula(r: Refs, rules: Rules) -> str:
@@ -176,7 +185,9 @@ def weighted_value(row: Row, rules: Rules) -> float | None:
 
 
 def weighted_value_formula(r: Refs, rules: Rules) -> str:
-    v, s, p = (r.this("opportunities", f) for f in ("estimated_value", "stage", "probability"))
+    v, s, p = (
+        r.this("opportunities", f) for f in ("estimated_value", "stage", "probability")
+    )
     is_open = any_of(f"{s}={quote(stage)}" for stage in rules.open_stages)
     default = "0"
     for stage in reversed(rules.open_stages):
@@ -214,7 +225,9 @@ def meddpicc_score_formula(r: Refs, rules: Rules) -> str:
         value = f'IF({cell}="Confirmed",1,IF({cell}="Partial",0.5,0))'
         named_by = _MEDDPICC_CAPPED.get(letter)
         if named_by:
-            value = f'IF({r.this("opportunities", named_by)}="",MIN(0.5,{value}),{value})'
+            value = (
+                f'IF({r.this("opportunities", named_by)}="",MIN(0.5,{value}),{value})'
+            )
         terms.append(value)
     name = r.this("opportunities", "name")
     return f'IF({name}="","",({"+".join(terms)})/8)'
@@ -268,7 +281,9 @@ def action_horizon(row: Row, as_of: dt.date, rules: Rules) -> str | None:
 def action_horizon_formula(r: Refs, rules: Rules) -> str:
     step, due = r.this("actions", "action_step"), r.this("actions", "due_date")
     short, mid, long_ = (quote(v) for v in rules.lists["horizon"][:3])
-    closed = any_of([f'{step}=""', f"NOT(ISNUMBER({due}))", *(f"NOT({t})" for t in _open_test(r))])
+    closed = any_of(
+        [f'{step}=""', f"NOT(ISNUMBER({due}))", *(f"NOT({t})" for t in _open_test(r))]
+    )
     return (
         f'IF({closed},"",IF({due}-as_of<={rules.short_max_days},{short},'
         f"IF({due}-as_of<={rules.mid_max_days},{mid},{long_})))"
@@ -280,7 +295,9 @@ def action_horizon_formula(r: Refs, rules: Rules) -> str:
 
 def severity(row: Row, rules: Rules) -> str | None:
     """Likelihood x impact (High 3, Medium 2, Low 1): 6+ High, 3-4 Medium, else Low."""
-    score = rules.level_score(row.get("likelihood")) * rules.level_score(row.get("impact"))
+    score = rules.level_score(row.get("likelihood")) * rules.level_score(
+        row.get("impact")
+    )
     if score == 0:
         return None
     high, medium, low = rules.lists["level"][:3]
@@ -297,8 +314,8 @@ def _level_score_formula(cell: str, levels: Sequence[str]) -> str:
 def severity_formula(r: Refs, rules: Rules) -> str:
     levels = rules.lists["level"]
     product = (
-        f'{_level_score_formula(r.this("risks", "likelihood"), levels)}'
-        f'*{_level_score_formula(r.this("risks", "impact"), levels)}'
+        f"{_level_score_formula(r.this('risks', 'likelihood'), levels)}"
+        f"*{_level_score_formula(r.this('risks', 'impact'), levels)}"
     )
     high, medium, low = (quote(v) for v in levels[:3])
     return f'IF({product}=0,"",IF({product}>=6,{high},IF({product}>=3,{medium},{low})))'

@@ -51,7 +51,7 @@ class Rules:
 
     def interval(self, cadence: str | None) -> ReviewInterval:
         """The review interval of ``cadence``; the default cadence's when unknown."""
-        if cadence in self.review_intervals:
+        if cadence is not None and cadence in self.review_intervals:
             return self.review_intervals[cadence]
         return self.review_intervals[self.default_cadence]
 
@@ -91,7 +91,9 @@ def rules_from_pack(pack: Pack) -> Rules:
         open_stages=tuple(s["open_stages"]),
         expansion_types=tuple(s["expansion_types"]),
         supporter_statuses=tuple(s["supporter_statuses"]),
-        completeness_weights={str(k): float(v) for k, v in completeness["weights"].items()},
+        completeness_weights={
+            str(k): float(v) for k, v in completeness["weights"].items()
+        },
         min_objectives=int(completeness["min_objectives"]),
         top_objectives=int(completeness["top_objectives"]),
         min_stakeholders=int(completeness["min_stakeholders"]),
@@ -105,6 +107,8 @@ def rules_from_pack(pack: Pack) -> Rules:
         tier_thresholds=tuple((str(k), float(v)) for k, v in tiers),
         selection_active_min=int(selection["active_min"]),
         selection_active_max=int(selection["active_max"]),
-        selection_weights={str(k): float(v) for k, v in selection["default_weights"].items()},
+        selection_weights={
+            str(k): float(v) for k, v in selection["default_weights"].items()
+        },
         flags={str(k): float(v) for k, v in s["flags"].items()},
     )

@@ -227,7 +227,12 @@ def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProb
 def _mapping(doc: Any, file: str, key: str, out: _Collector) -> dict[str, Any]:
     if isinstance(doc, dict):
         return doc
-    out.add(file, key, "is not a mapping of keys to values.", "restore the file's key: value layout.")
+    out.add(
+        file,
+        key,
+        "is not a mapping of keys to values.",
+        "restore the file's key: value layout.",
+    )
     return {}
 
 
@@ -235,15 +240,28 @@ def _parse_lists(doc: Any, out: _Collector) -> dict[str, tuple[str, ...]]:
     lists: dict[str, tuple[str, ...]] = {}
     for name, values in _mapping(doc, "lists.yaml", "(top level)", out).items():
         if not isinstance(values, list) or not values:
-            out.add("lists.yaml", str(name), "is not a non-empty list.", "write it as [A, B, C].")
+            out.add(
+                "lists.yaml",
+                str(name),
+                "is not a non-empty list.",
+                "write it as [A, B, C].",
+            )
             continue
         texts = tuple(str(v) for v in values)
         if len({t.casefold() for t in texts}) != len(texts):
-            out.add("lists.yaml", str(name), "repeats a value (Excel compares without case).",
-                    "keep each value once.")
+            out.add(
+                "lists.yaml",
+                str(name),
+                "repeats a value (Excel compares without case).",
+                "keep each value once.",
+            )
         if any("," in t or not t.strip() for t in texts):
-            out.add("lists.yaml", str(name), "has an empty value or one containing a comma.",
-                    "remove commas: Excel drop-downs split on them.")
+            out.add(
+                "lists.yaml",
+                str(name),
+                "has an empty value or one containing a comma.",
+                "remove commas: Excel drop-downs split on them.",
+            )
         lists[str(name)] = texts
     return lists
 
@@ -253,17 +271,24 @@ def _parse_sections(
 ) -> tuple[SectionSpec, ...]:
     raw = _mapping(doc, "schema.yaml", "(top level)", out).get("sections")
     if not isinstance(raw, list):
-        out.add("schema.yaml", "sections", "is missing or not a list.", "list the sections.")
+        out.add(
+            "schema.yaml", "sections", "is missing or not a list.", "list the sections."
+        )
         return ()
     sections = tuple(
-        _parse_section(i, item, lists, out) for i, item in enumerate(raw) if isinstance(item, dict)
+        _parse_section(i, item, lists, out)
+        for i, item in enumerate(raw)
+        if isinstance(item, dict)
     )
     _check_section_links(sections, lists, out)
     return sections
 
 
 def _parse_section(
-    index: int, raw: dict[str, Any], lists: Mapping[str, tuple[str, ...]], out: _Collector
+    index: int,
+    raw: dict[str, Any],
+    lists: Mapping[str, tuple[str, ...]],
+    out: _Collector,
 ) -> SectionSpec:
     key = str(raw.get("key", f"#{index + 1}"))
     where = f"sections[{key}]"
@@ -271,22 +296,38 @@ def _parse_section(
     try:
         kind = SectionKind(kind_text)
     except ValueError:
-        out.add("schema.yaml", f"{where}.kind", f"'{kind_text}' is not a section kind.",
-                "use single, table or grid.")
+        out.add(
+            "schema.yaml",
+            f"{where}.kind",
+            f"'{kind_text}' is not a section kind.",
+            "use single, table or grid.",
+        )
         kind = SectionKind.SINGLE
     sheet = str(raw.get("sheet", ""))
     if not sheet or len(sheet) > 31 or set(sheet) & _BAD_SHEET_CHARS:
-        out.add("schema.yaml", f"{where}.sheet", f"'{sheet}' is not a valid sheet name.",
-                "use 1-31 characters without : \\ / ? * [ ].")
+        out.add(
+            "schema.yaml",
+            f"{where}.sheet",
+            f"'{sheet}' is not a valid sheet name.",
+            "use 1-31 characters without : \\ / ? * [ ].",
+        )
     fields = [
-        _parse_field(where, item, out) for item in raw.get("fields") or [] if isinstance(item, dict)
+        _parse_field(where, item, out)
+        for item in raw.get("fields") or []
+        if isinstance(item, dict)
     ]
     if kind is SectionKind.TABLE:
         fields = _with_row_columns(fields)
     table = raw.get("table")
-    if kind is not SectionKind.SINGLE and not (isinstance(table, str) and _TABLE_NAME.match(table)):
-        out.add("schema.yaml", f"{where}.table", f"'{table}' is not a valid Excel table name.",
-                "use letters, digits and underscores, starting with a letter.")
+    if kind is not SectionKind.SINGLE and not (
+        isinstance(table, str) and _TABLE_NAME.match(table)
+    ):
+        out.add(
+            "schema.yaml",
+            f"{where}.table",
+            f"'{table}' is not a valid Excel table name.",
+            "use letters, digits and underscores, starting with a letter.",
+        )
     return SectionSpec(
         key=key,
         title=str(raw.get("title", label_from_name(key))),
@@ -304,12 +345,30 @@ def _parse_section(
 def _with_row_columns(fields: list[FieldSpec]) -> list[FieldSpec]:
     """Every list row has an id first and internal notes last (DOMAIN.md)."""
     names = {f.name for f in fields}
-    head = [] if ROW_ID in names else [
-        FieldSpec(ROW_ID, FieldType.STR, "ID", "Stable row key; filled by xlplan check --fix-ids.")
-    ]
-    tail = [] if ROW_NOTES in names else [
-        FieldSpec(ROW_NOTES, FieldType.TEXT, "Notes", "Internal notes; never shown to the client.")
-    ]
+    head = (
+        []
+        if ROW_ID in names
+        else [
+            FieldSpec(
+                ROW_ID,
+                FieldType.STR,
+                "ID",
+                "Stable row key; filled by xlplan check --fix-ids.",
+            )
+        ]
+    )
+    tail = (
+        []
+        if ROW_NOTES in names
+        else [
+            FieldSpec(
+                ROW_NOTES,
+                FieldType.TEXT,
+                "Notes",
+                "Internal notes; never shown to the client.",
+            )
+        ]
+    )
     return head + fields + tail
 
 
@@ -317,26 +376,42 @@ def _parse_field(where: str, raw: dict[str, Any], out: _Collector) -> FieldSpec:
     name = str(raw.get("name", ""))
     at = f"{where}.fields[{name or '?'}]"
     if not _NAME.match(name) or _CELL_LIKE.match(name):
-        out.add("schema.yaml", at, f"'{name}' is not a usable field name.",
-                "use snake_case that does not look like a cell address (e.g. not 'kpi1').")
+        out.add(
+            "schema.yaml",
+            at,
+            f"'{name}' is not a usable field name.",
+            "use snake_case that does not look like a cell address (e.g. not 'kpi1').",
+        )
     type_text = str(raw.get("type", ""))
     try:
         ftype = FieldType(type_text)
     except ValueError:
-        out.add("schema.yaml", f"{at}.type", f"'{type_text}' is not a field type.",
-                "use one of: " + ", ".join(t.value for t in FieldType) + ".")
+        out.add(
+            "schema.yaml",
+            f"{at}.type",
+            f"'{type_text}' is not a field type.",
+            "use one of: " + ", ".join(t.value for t in FieldType) + ".",
+        )
         ftype = FieldType.STR
     audience_text = str(raw.get("audience", "internal"))
     try:
         audience = Audience(audience_text)
     except ValueError:
-        out.add("schema.yaml", f"{at}.audience", f"'{audience_text}' is not an audience.",
-                "use client or internal.")
+        out.add(
+            "schema.yaml",
+            f"{at}.audience",
+            f"'{audience_text}' is not an audience.",
+            "use client or internal.",
+        )
         audience = Audience.INTERNAL
     label = str(raw.get("label") or label_from_name(name))
     if set(label) & _BAD_LABEL_CHARS:
-        out.add("schema.yaml", f"{at}.label", f"'{label}' holds a character Excel tables reject.",
-                "remove [ ] ' # @ from the label.")
+        out.add(
+            "schema.yaml",
+            f"{at}.label",
+            f"'{label}' holds a character Excel tables reject.",
+            "remove [ ] ' # @ from the label.",
+        )
     return FieldSpec(
         name=name,
         type=ftype,
@@ -352,7 +427,9 @@ def _parse_field(where: str, raw: dict[str, Any], out: _Collector) -> FieldSpec:
 
 
 def _check_section_links(
-    sections: tuple[SectionSpec, ...], lists: Mapping[str, tuple[str, ...]], out: _Collector
+    sections: tuple[SectionSpec, ...],
+    lists: Mapping[str, tuple[str, ...]],
+    out: _Collector,
 ) -> None:
     keys = {s.key for s in sections}
     seen_names: dict[str, str] = {}
@@ -361,46 +438,81 @@ def _check_section_links(
         where = f"sections[{section.key}]"
         if section.table:
             if section.table.casefold() in seen_tables:
-                out.add("schema.yaml", f"{where}.table", f"table '{section.table}' is used twice.",
-                        "give every table section its own table name.")
+                out.add(
+                    "schema.yaml",
+                    f"{where}.table",
+                    f"table '{section.table}' is used twice.",
+                    "give every table section its own table name.",
+                )
             seen_tables.add(section.table.casefold())
         labels: set[str] = set()
         for spec in section.fields:
             at = f"{where}.fields[{spec.name}]"
             if spec.label.casefold() in labels:
-                out.add("schema.yaml", f"{at}.label", f"label '{spec.label}' repeats in the section.",
-                        "give each column its own label.")
+                out.add(
+                    "schema.yaml",
+                    f"{at}.label",
+                    f"label '{spec.label}' repeats in the section.",
+                    "give each column its own label.",
+                )
             labels.add(spec.label.casefold())
             if spec.type is FieldType.ENUM and spec.list_name not in lists:
-                out.add("schema.yaml", f"{at}.list", f"names no list in lists.yaml ('{spec.list_name}').",
-                        "add the list to lists.yaml or fix the name.")
+                out.add(
+                    "schema.yaml",
+                    f"{at}.list",
+                    f"names no list in lists.yaml ('{spec.list_name}').",
+                    "add the list to lists.yaml or fix the name.",
+                )
             if spec.type is FieldType.REF and spec.ref_to not in keys:
-                out.add("schema.yaml", f"{at}.to", f"names no section ('{spec.ref_to}').",
-                        "point it at a table section key.")
+                out.add(
+                    "schema.yaml",
+                    f"{at}.to",
+                    f"names no section ('{spec.ref_to}').",
+                    "point it at a table section key.",
+                )
             if section.kind is SectionKind.SINGLE:
                 other = seen_names.get(spec.name)
                 if other:
-                    out.add("schema.yaml", at, f"defined name '{spec.name}' is also in {other}.",
-                            "single-section field names must be unique across the pack.")
+                    out.add(
+                        "schema.yaml",
+                        at,
+                        f"defined name '{spec.name}' is also in {other}.",
+                        "single-section field names must be unique across the pack.",
+                    )
                 seen_names[spec.name] = section.key
-        if section.kind is SectionKind.TABLE and section.label_field:
-            if section.label_field not in {f.name for f in section.fields}:
-                out.add("schema.yaml", f"{where}.label_field", "names no field of the section.",
-                        "name the field that identifies a row.")
+        names = {f.name for f in section.fields}
+        if section.label_field and section.label_field not in names:
+            out.add(
+                "schema.yaml",
+                f"{where}.label_field",
+                "names no field of the section.",
+                "name the field that identifies a row.",
+            )
 
 
-def _parse_rates(doc: Any, lists: Mapping[str, tuple[str, ...]], out: _Collector) -> Rates:
+def _parse_rates(
+    doc: Any, lists: Mapping[str, tuple[str, ...]], out: _Collector
+) -> Rates:
     raw = _mapping(doc, "rates.yaml", "(top level)", out)
     rates: dict[str, float] = {}
     for code, rate in (raw.get("rates") or {}).items():
         if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
-            out.add("rates.yaml", f"rates.{code}", f"'{rate}' is not a positive number.",
-                    "write the units of the base currency per one unit, e.g. 1.08.")
+            out.add(
+                "rates.yaml",
+                f"rates.{code}",
+                f"'{rate}' is not a positive number.",
+                "write the units of the base currency per one unit, e.g. 1.08.",
+            )
             continue
         rates[str(code)] = float(rate)
     base = str(raw.get("base", ""))
     if base not in rates:
-        out.add("rates.yaml", "base", f"base currency '{base}' has no rate.", f"add `{base}: 1.0`.")
+        out.add(
+            "rates.yaml",
+            "base",
+            f"base currency '{base}' has no rate.",
+            f"add `{base}: 1.0`.",
+        )
     return Rates(base=base, rates=rates)
 
 
@@ -409,8 +521,12 @@ def _parse_brand(doc: Any, out: _Collector) -> Brand:
     colors = {str(k): str(v) for k, v in (raw.get("colors") or {}).items()}
     for key, value in colors.items():
         if not _HEX.match(value):
-            out.add("brand.yaml", f"colors.{key}", f"'{value}' is not a hex colour.",
-                    'write six hex digits in quotes, e.g. "1F3A5F".')
+            out.add(
+                "brand.yaml",
+                f"colors.{key}",
+                f"'{value}' is not a hex colour.",
+                'write six hex digits in quotes, e.g. "1F3A5F".',
+            )
     fonts = raw.get("fonts") or {}
     return Brand(
         company_name=str(raw.get("company_name", "")),

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import json
 import logging
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,7 +26,12 @@ from xlplan.core import completeness, health
 from xlplan.core.excel import to_serial
 from xlplan.core.refs import Refs
 from xlplan.core.registry import (
-    COLUMNS, COMPLETENESS_POINTS, FIELDS, HEALTH_COMPONENTS, HEALTH_POINTS_LOST, health_cell,
+    COLUMNS,
+    COMPLETENESS_POINTS,
+    FIELDS,
+    HEALTH_COMPONENTS,
+    HEALTH_POINTS_LOST,
+    health_cell,
 )
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import FieldSpec, FieldType, Pack, SectionKind, SectionSpec
@@ -41,9 +46,9 @@ LISTS_SHEET = "Lists"
 HEADER_ROW = 3  # 0-based: title, guidance, legend, then the table header
 SPARE_ROWS = 10
 MIN_TABLE_ROWS = 15
-SCHEMA_CHUNK = 30000
+SCHEMA_CHUNK = 30000  # characters per cell; Excel's limit is 32,767
 LEGEND = "Type in the blue cells (drop-downs where there is a list); grey cells are computed."
-PRINT_WIDTH = 165  # column-width units that fit one landscape A4 page at 100%  # characters per cell; Excel's limit is 32,767
+PRINT_WIDTH = 165  # column-width units that fit one landscape A4 page at 100%
 
 
 @dataclass(frozen=True)
@@ -54,14 +59,23 @@ class BuildResult:
     plan: Plan
 
 
-def build_plan_workbook(pack: Pack, raw: PlanInput, *, today: dt.date | None = None) -> BuildResult:
+def build_plan_workbook(
+    pack: Pack, raw: PlanInput, *, today: dt.date | None = None
+) -> BuildResult:
     """Lay out one plan workbook in memory; ``today`` defaults to the run date."""
     today = today or dt.date.today()
     raw = with_default_rows(pack, raw)
     plan = to_plan(pack, raw, today)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     _Builder(book, pack, raw, plan).build()
     book.close()
     return BuildResult(buffer.getvalue(), plan)
@@ -80,7 +94,9 @@ def with_default_rows(pack: Pack, raw: PlanInput) -> PlanInput:
             continue
         if section.fixed_rows_list:
             first = section.input_fields[1].name
-            tables[section.key] = [{first: v} for v in pack.lists[section.fixed_rows_list]]
+            tables[section.key] = [
+                {first: v} for v in pack.lists[section.fixed_rows_list]
+            ]
     if not tables.get("selection"):
         weights = rules_from_pack(pack).selection_weights
         tables["selection"] = [
@@ -93,10 +109,12 @@ def with_default_rows(pack: Pack, raw: PlanInput) -> PlanInput:
 def row_height(values: list[Any], widths: list[float]) -> float:
     """Points needed to show wrapped text of a row, between one and seven lines."""
     lines = 1
-    for value, width in zip(values, widths):
+    for value, width in zip(values, widths, strict=False):
         if isinstance(value, str) and value:
             per_line = max(8.0, width * 1.15)
-            wrapped = sum(math.ceil(max(1, len(part)) / per_line) for part in value.split("\n"))
+            wrapped = sum(
+                math.ceil(max(1, len(part)) / per_line) for part in value.split("\n")
+            )
             lines = max(lines, wrapped)
     return float(min(lines, 7) * 13 + 2)
 
@@ -113,7 +131,9 @@ def cached(value: Any) -> Any:
 class _Builder:
     """Writes one workbook; keeps the formats, the rules and the defined names."""
 
-    def __init__(self, book: xlsxwriter.Workbook, pack: Pack, raw: PlanInput, plan: Plan) -> None:
+    def __init__(
+        self, book: xlsxwriter.Workbook, pack: Pack, raw: PlanInput, plan: Plan
+    ) -> None:
         self.book = book
         self.pack = pack
         self.raw = raw
@@ -140,11 +160,13 @@ class _Builder:
         self._cover_blocks()
         self._meta_sheet()
         self.sheets["Cover"].activate()
-        self.book.set_properties({
-            "title": f"Account plan - {self.raw.account_name}",
-            "company": self.pack.brand.company_name,
-            "comments": f"Built by xlplan {xlplan.__version__} from pack {self.pack.name} {self.pack.version}",
-        })
+        self.book.set_properties(
+            {
+                "title": f"Account plan - {self.raw.account_name}",
+                "company": self.pack.brand.company_name,
+                "comments": f"Built by xlplan {xlplan.__version__} from pack {self.pack.name} {self.pack.version}",
+            }
+        )
 
     # ------------------------------------------------------------ sheets
 
@@ -158,8 +180,15 @@ class _Builder:
         sheet.set_row(0, 30)
         company = self.pack.brand.company_name
         account = self.raw.account_name
-        sheet.write_string(0, 1, section.title if name != "Cover" else "Account plan", self.styles.title)
-        sheet.write_string(1, 1, section.help if name != "Cover" else account, self.styles.subtitle)
+        sheet.write_string(
+            0,
+            1,
+            section.title if name != "Cover" else "Account plan",
+            self.styles.title,
+        )
+        sheet.write_string(
+            1, 1, section.help if name != "Cover" else account, self.styles.subtitle
+        )
         sheet.write_string(2, 1, LEGEND, self.styles.help)
         sheet.set_landscape()
         sheet.set_paper(9)
@@ -192,7 +221,9 @@ class _Builder:
         row += 1
         values = self.raw.records.get(section.key, {})
         for spec in section.fields:
-            self._single_field(sheet, section, spec, row, label_col, values.get(spec.name))
+            self._single_field(
+                sheet, section, spec, row, label_col, values.get(spec.name)
+            )
             row += 1
         if on_cover_right:
             self.next_row["Cover-right"] = row + 1
@@ -202,7 +233,13 @@ class _Builder:
         sheet.repeat_rows(0, 1)
 
     def _single_field(
-        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, row: int, col: int, raw: Any
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        spec: FieldSpec,
+        row: int,
+        col: int,
+        raw: Any,
     ) -> None:
         label = spec.label + (" *" if spec.required else "")
         sheet.write_string(row, col, label, self.styles.label)
@@ -215,26 +252,39 @@ class _Builder:
             self._as_of_cell(sheet, row, col + 1, fmt)
         elif spec.computed:
             figure = FIELDS[spec.name]
-            sheet.write_formula(row, col + 1, "=" + figure.formula(self.refs, self.rules), fmt,
-                                cached(figure.value(self.plan, self.rules)))
+            sheet.write_formula(
+                row,
+                col + 1,
+                "=" + figure.formula(self.refs, self.rules),
+                fmt,
+                cached(figure.value(self.plan, self.rules)),
+            )
         else:
             _write_raw(sheet, row, col + 1, raw, fmt)
             self._validate(sheet, section, spec, row, col + 1, row)
-        self.book.define_name(spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, col + 1)}")
+        self.book.define_name(
+            spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, col + 1)}"
+        )
         self._light(sheet, section, spec, row, col + 1, row)
 
     def _as_of_cell(self, sheet: Worksheet, row: int, col: int, fmt: Any) -> None:
         if self.raw.as_of is None:
             sheet.write_formula(row, col, "=TODAY()", fmt, to_serial(self.plan.as_of))
         else:
-            sheet.write_datetime(row, col, dt.datetime.combine(self.raw.as_of, dt.time()), fmt)
+            sheet.write_datetime(
+                row, col, dt.datetime.combine(self.raw.as_of, dt.time()), fmt
+            )
 
     # ---------------------------------------------------------- tables
 
     def _table(self, section: SectionSpec) -> None:
         sheet = self.sheets[section.sheet]
         rows = list(self.raw.tables.get(section.key, []))
-        count = len(rows) if section.fixed_rows_list else max(len(rows) + SPARE_ROWS, MIN_TABLE_ROWS)
+        count = (
+            len(rows)
+            if section.fixed_rows_list
+            else max(len(rows) + SPARE_ROWS, MIN_TABLE_ROWS)
+        )
         top = self.next_row[section.sheet]
         if top > HEADER_ROW:
             sheet.write_string(top, 1, section.title, self.styles.block)
@@ -247,24 +297,46 @@ class _Builder:
         sheet.repeat_rows(HEADER_ROW, HEADER_ROW)
 
     def _write_table(
-        self, sheet: Worksheet, section: SectionSpec, top: int, left: int,
-        rows: list[dict[str, Any]], typed: tuple[Any, ...], count: int,
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        top: int,
+        left: int,
+        rows: list[dict[str, Any]],
+        typed: tuple[Any, ...],
+        count: int,
     ) -> None:
         columns = []
         for offset, spec in enumerate(section.fields):
             col = left + offset
             fmt = self.styles.cell(spec, computed=spec.computed)
             sheet.set_column(col, col, column_width(spec))
-            columns.append({"header": spec.label, "header_format": self.styles.header, "format": fmt})
+            columns.append(
+                {
+                    "header": spec.label,
+                    "header_format": self.styles.header,
+                    "format": fmt,
+                }
+            )
         last = top + count
-        sheet.add_table(top, left, last, left + len(section.fields) - 1, {
-            "name": section.table, "columns": columns, "style": "Table Style Light 1",
-            "autofilter": True,
-        })
+        sheet.add_table(
+            top,
+            left,
+            last,
+            left + len(section.fields) - 1,
+            {
+                "name": section.table,
+                "columns": columns,
+                "style": "Table Style Light 1",
+                "autofilter": True,
+            },
+        )
         sheet.set_row(top, 30)
         widths = [column_width(spec) for spec in section.fields]
         for offset, spec in enumerate(section.fields):
-            self._write_column(sheet, section, spec, top + 1, left + offset, rows, typed, count)
+            self._write_column(
+                sheet, section, spec, top + 1, left + offset, rows, typed, count
+            )
         for i, values in enumerate(rows):
             texts = [values.get(spec.name) for spec in section.fields]
             sheet.set_row(top + 1 + i, row_height(texts, widths))
@@ -281,8 +353,15 @@ class _Builder:
         )
 
     def _write_column(
-        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int,
-        rows: list[dict[str, Any]], typed: tuple[Any, ...], count: int,
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        spec: FieldSpec,
+        first: int,
+        col: int,
+        rows: list[dict[str, Any]],
+        typed: tuple[Any, ...],
+        count: int,
     ) -> None:
         fmt = self.styles.cell(spec, computed=spec.computed)
         if spec.computed:
@@ -290,7 +369,13 @@ class _Builder:
             formula = "=" + figure.formula(self.refs, self.rules)
             for i in range(count):
                 row = typed[i] if i < len(typed) else {}
-                sheet.write_formula(first + i, col, formula, fmt, cached(figure.value(row, self.plan, self.rules)))
+                sheet.write_formula(
+                    first + i,
+                    col,
+                    formula,
+                    fmt,
+                    cached(figure.value(row, self.plan, self.rules)),
+                )
         else:
             for i in range(count):
                 raw = rows[i].get(spec.name) if i < len(rows) else None
@@ -309,7 +394,9 @@ class _Builder:
         unit_spec, state_spec = section.field("business_unit"), section.field("state")
         assessed_spec = section.field("assessed")
         grid_units = list(self.raw.grid) or [
-            str(row.get("name")) for row in self.raw.tables.get("business_units", []) if row.get("name")
+            str(row.get("name"))
+            for row in self.raw.tables.get("business_units", [])
+            if row.get("name")
         ]
         count = max(len(grid_units) + SPARE_ROWS, MIN_TABLE_ROWS)
         last = top + count
@@ -317,44 +404,93 @@ class _Builder:
         sheet.set_column(left, left, 22)
         sheet.set_column(left + 1, left + len(offerings), 13)
         sheet.set_column(left + len(offerings) + 1, left + len(offerings) + 1, 10)
-        sheet.add_table(top, left, last, left + len(headers) - 1, {
-            "name": section.table, "style": "Table Style Light 1",
-            "columns": [{"header": h, "header_format": self.styles.header} for h in headers],
-        })
-        sheet.write_string(top - 1, left, section.title + ": " + section.help, self.styles.help)
+        sheet.add_table(
+            top,
+            left,
+            last,
+            left + len(headers) - 1,
+            {
+                "name": section.table,
+                "style": "Table Style Light 1",
+                "columns": [
+                    {"header": h, "header_format": self.styles.header} for h in headers
+                ],
+            },
+        )
+        sheet.write_string(
+            top - 1, left, section.title + ": " + section.help, self.styles.help
+        )
         input_fmt = self.styles.cell(state_spec, computed=False)
         for i in range(count):
             unit = grid_units[i] if i < len(grid_units) else None
-            _write_raw(sheet, top + 1 + i, left, unit, self.styles.cell(unit_spec, computed=False))
+            _write_raw(
+                sheet,
+                top + 1 + i,
+                left,
+                unit,
+                self.styles.cell(unit_spec, computed=False),
+            )
             cells = self.raw.grid.get(unit, {}) if unit else {}
             for j, offering in enumerate(offerings):
-                _write_raw(sheet, top + 1 + i, left + 1 + j, (cells or {}).get(offering), input_fmt)
+                _write_raw(
+                    sheet,
+                    top + 1 + i,
+                    left + 1 + j,
+                    (cells or {}).get(offering),
+                    input_fmt,
+                )
         self._validate(sheet, section, unit_spec, top + 1, left, last)
         first_state, last_state = left + 1, left + len(offerings)
         self._validate_range(sheet, state_spec, top + 1, first_state, last, last_state)
         for col in range(first_state, last_state + 1):
             self._light(sheet, section, state_spec, top + 1, col, last)
-        self._grid_assessed(sheet, section, top + 1, left + len(offerings) + 1, count, grid_units)
+        self._grid_assessed(
+            sheet, section, top + 1, left + len(offerings) + 1, count, grid_units
+        )
 
     def _grid_assessed(
-        self, sheet: Worksheet, section: SectionSpec, first: int, col: int, count: int, units: list[str]
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        first: int,
+        col: int,
+        count: int,
+        units: list[str],
     ) -> None:
         figure = COLUMNS[(section.key, "assessed")]
         formula = "=" + figure.formula(self.refs, self.rules)
         fmt = self.styles.cell(section.field("assessed"), computed=True)
         for i in range(count):
             row = {"business_unit": units[i]} if i < len(units) else {}
-            sheet.write_formula(first + i, col, formula, fmt, cached(figure.value(row, self.plan, self.rules)))
+            sheet.write_formula(
+                first + i,
+                col,
+                formula,
+                fmt,
+                cached(figure.value(row, self.plan, self.rules)),
+            )
 
     # ------------------------------------------- validation and lights
 
     def _validate(
-        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int, last: int
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        spec: FieldSpec,
+        first: int,
+        col: int,
+        last: int,
     ) -> None:
         self._validate_range(sheet, spec, first, col, last, col)
 
     def _validate_range(
-        self, sheet: Worksheet, spec: FieldSpec, first: int, col: int, last: int, last_col: int
+        self,
+        sheet: Worksheet,
+        spec: FieldSpec,
+        first: int,
+        col: int,
+        last: int,
+        last_col: int,
     ) -> None:
         rule = _validation(spec)
         if spec.help:
@@ -363,25 +499,66 @@ class _Builder:
         sheet.data_validation(first, col, last, last_col, rule)
 
     def _light(
-        self, sheet: Worksheet, section: SectionSpec, spec: FieldSpec, first: int, col: int, last: int
+        self,
+        sheet: Worksheet,
+        section: SectionSpec,
+        spec: FieldSpec,
+        first: int,
+        col: int,
+        last: int,
     ) -> None:
         lights = self.pack.brand.lights_for(section.key, spec)
         for value, light in lights.items():
             fmt = self.styles.fills.get(light)
             if fmt is None:
                 continue
-            sheet.conditional_format(first, col, last, col, {
-                "type": "cell", "criteria": "==", "value": _formula_text(value), "format": fmt,
-            })
-        if spec.type is FieldType.BOOL and spec.computed and spec.name in _BAD_WHEN_TRUE:
-            sheet.conditional_format(first, col, last, col, {
-                "type": "cell", "criteria": "==", "value": "TRUE", "format": self.styles.fills["bad"],
-            })
-        if spec.type is FieldType.BOOL and spec.computed and spec.name in _GOOD_WHEN_TRUE:
+            sheet.conditional_format(
+                first,
+                col,
+                last,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": _formula_text(value),
+                    "format": fmt,
+                },
+            )
+        if (
+            spec.type is FieldType.BOOL
+            and spec.computed
+            and spec.name in _BAD_WHEN_TRUE
+        ):
+            sheet.conditional_format(
+                first,
+                col,
+                last,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": "TRUE",
+                    "format": self.styles.fills["bad"],
+                },
+            )
+        if (
+            spec.type is FieldType.BOOL
+            and spec.computed
+            and spec.name in _GOOD_WHEN_TRUE
+        ):
             for value, light in (("TRUE", "good"), ("FALSE", "bad")):
-                sheet.conditional_format(first, col, last, col, {
-                    "type": "cell", "criteria": "==", "value": value, "format": self.styles.fills[light],
-                })
+                sheet.conditional_format(
+                    first,
+                    col,
+                    last,
+                    col,
+                    {
+                        "type": "cell",
+                        "criteria": "==",
+                        "value": value,
+                        "format": self.styles.fills[light],
+                    },
+                )
 
     # ---------------------------------------------------- cover blocks
 
@@ -396,7 +573,9 @@ class _Builder:
         s = self.styles
         sheet.write_string(row, 6, "Plan completeness", s.block)
         sheet.write_string(row, 7, "Points", s.block)
-        sheet.write_string(row, 8, "Checks met (what is missing: see xlplan check)", s.block)
+        sheet.write_string(
+            row, 8, "Checks met (what is missing: see xlplan check)", s.block
+        )
         first = row + 1
         points_fmt = self.styles.cell(FieldSpec("p", FieldType.DEC, "p"), computed=True)
         count_fmt = self.styles.cell(FieldSpec("n", FieldType.INT, "n"), computed=True)
@@ -406,13 +585,25 @@ class _Builder:
             met_cell = xl_rowcol_to_cell(r, 8)
             weight = self.rules.completeness_weights.get(key, 0.0)
             sheet.write_string(r, 6, f"{result.section} (of {weight:g})", s.label)
-            sheet.write_formula(r, 7, "=" + completeness.section_points_formula(key, met_cell, self.rules),
-                                points_fmt, result.points)
-            sheet.write_formula(r, 8, "=" + completeness.section_met_formula(key, self.refs, self.rules),
-                                count_fmt, result.met)
+            sheet.write_formula(
+                r,
+                7,
+                "=" + completeness.section_points_formula(key, met_cell, self.rules),
+                points_fmt,
+                result.points,
+            )
+            sheet.write_formula(
+                r,
+                8,
+                "=" + completeness.section_met_formula(key, self.refs, self.rules),
+                count_fmt,
+                result.met,
+            )
             self.book.define_name(f"completeness_{key}", f"=Cover!{_abs(r, 7)}")
         last = first + len(self._completeness.sections) - 1
-        self.book.define_name(COMPLETENESS_POINTS, f"=Cover!{_abs(first, 7)}:{_abs(last, 7)}")
+        self.book.define_name(
+            COMPLETENESS_POINTS, f"=Cover!{_abs(first, 7)}:{_abs(last, 7)}"
+        )
         return last + 1
 
     def _health_block(self, sheet: Worksheet, row: int) -> None:
@@ -426,14 +617,26 @@ class _Builder:
             r = first + i
             sheet.write_string(r, 6, health.COMPONENT_TITLES[key], s.label)
             _, formula = health.COMPONENTS[key]
-            sheet.write_formula(r, 7, "=" + formula(self.refs, self.rules), score_fmt, value)
+            sheet.write_formula(
+                r, 7, "=" + formula(self.refs, self.rules), score_fmt, value
+            )
             self.book.define_name(health_cell(key), f"=Cover!{_abs(r, 7)}")
             lost = self.rules.health_weights.get(key, 0.0) * (1 - value)
-            sheet.write_formula(r, 8, "=" + health.points_lost_formula(key, xl_rowcol_to_cell(r, 7), self.rules),
-                                score_fmt, lost)
+            sheet.write_formula(
+                r,
+                8,
+                "="
+                + health.points_lost_formula(key, xl_rowcol_to_cell(r, 7), self.rules),
+                score_fmt,
+                lost,
+            )
         last = first + len(self._health.components) - 1
-        self.book.define_name(HEALTH_COMPONENTS, f"=Cover!{_abs(first, 6)}:{_abs(last, 6)}")
-        self.book.define_name(HEALTH_POINTS_LOST, f"=Cover!{_abs(first, 8)}:{_abs(last, 8)}")
+        self.book.define_name(
+            HEALTH_COMPONENTS, f"=Cover!{_abs(first, 6)}:{_abs(last, 6)}"
+        )
+        self.book.define_name(
+            HEALTH_POINTS_LOST, f"=Cover!{_abs(first, 8)}:{_abs(last, 8)}"
+        )
 
     def _headline_lights(self, sheet: Worksheet) -> None:
         """Traffic lights on the cover's headline cells."""
@@ -450,10 +653,17 @@ class _Builder:
             row, col = self._cover_address(name)
             cell = xl_rowcol_to_cell(row, col)
             guard = f"ISNUMBER({cell})" if test[0] in "<>" else "TRUE"
-            sheet.conditional_format(row, col, row, col, {
-                "type": "formula", "criteria": f"=AND({guard},{cell}{test})",
-                "format": self.styles.fills[light],
-            })
+            sheet.conditional_format(
+                row,
+                col,
+                row,
+                col,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND({guard},{cell}{test})",
+                    "format": self.styles.fills[light],
+                },
+            )
 
     def _cover_address(self, name: str) -> tuple[int, int]:
         for key, (sheet, row, col) in _cover_positions(self.pack).items():
@@ -471,7 +681,10 @@ class _Builder:
             for row, value in enumerate(values, start=1):
                 sheet.write_string(row, col, value)
             letter = xl_col_to_name(col)
-            self.book.define_name(f"list_{name}", f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}")
+            self.book.define_name(
+                f"list_{name}",
+                f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
+            )
 
     def _meta_sheet(self) -> None:
         sheet = self.book.add_worksheet(META_SHEET)
@@ -487,7 +700,10 @@ class _Builder:
             ("pack_hash", self.pack.content_hash),
             ("xlplan_version", xlplan.__version__),
             ("built_on", dt.date.today().isoformat()),
-            ("schema_chunks", str((len(schema_json) + SCHEMA_CHUNK - 1) // SCHEMA_CHUNK)),
+            (
+                "schema_chunks",
+                str((len(schema_json) + SCHEMA_CHUNK - 1) // SCHEMA_CHUNK),
+            ),
         ]
         for row, (key, value) in enumerate(rows):
             sheet.write_string(row, 0, key)
@@ -495,7 +711,7 @@ class _Builder:
         for i in range(0, len(schema_json), SCHEMA_CHUNK):
             row = len(rows) + i // SCHEMA_CHUNK
             sheet.write_string(row, 0, f"schema_{i // SCHEMA_CHUNK + 1}")
-            sheet.write_string(row, 1, schema_json[i:i + SCHEMA_CHUNK])
+            sheet.write_string(row, 1, schema_json[i : i + SCHEMA_CHUNK])
 
 
 _BAD_WHEN_TRUE = {"overdue", "review_overdue"}
@@ -521,27 +737,55 @@ def _cover_positions(pack: Pack) -> dict[str, tuple[str, int, int]]:
 
 def _validation(spec: FieldSpec) -> dict[str, Any]:
     if spec.type is FieldType.ENUM:
-        return {"validate": "list", "source": f"=list_{spec.list_name}",
-                "error_title": "Pick from the list",
-                "error_message": f"{spec.label}: choose a value from the drop-down."[:255]}
+        return {
+            "validate": "list",
+            "source": f"=list_{spec.list_name}",
+            "error_title": "Pick from the list",
+            "error_message": f"{spec.label}: choose a value from the drop-down."[:255],
+        }
     if spec.type is FieldType.REF:
-        return {"validate": "list", "source": f"=ref_{spec.ref_to}",
-                "error_type": "information" if spec.multi else "warning",
-                "error_title": "Not in the list",
-                "error_message": f"{spec.label}: this name is not on the referenced sheet yet."[:255]}
+        return {
+            "validate": "list",
+            "source": f"=ref_{spec.ref_to}",
+            "error_type": "information" if spec.multi else "warning",
+            "error_title": "Not in the list",
+            "error_message": f"{spec.label}: this name is not on the referenced sheet yet."[
+                :255
+            ],
+        }
     if spec.type is FieldType.BOOL:
         return {"validate": "list", "source": ["TRUE", "FALSE"]}
     if spec.type is FieldType.DATE:
-        return {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1),
-                "error_title": "A date", "error_message": f"{spec.label}: type a date, e.g. 2026-03-31."}
+        return {
+            "validate": "date",
+            "criteria": ">=",
+            "value": dt.date(1990, 1, 1),
+            "error_title": "A date",
+            "error_message": f"{spec.label}: type a date, e.g. 2026-03-31.",
+        }
     if spec.type is FieldType.INT:
-        return {"validate": "integer", "criteria": "between", "minimum": -1_000_000_000,
-                "maximum": 1_000_000_000, "error_title": "A whole number",
-                "error_message": f"{spec.label}: type a whole number."}
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": -1_000_000_000,
+            "maximum": 1_000_000_000,
+            "error_title": "A whole number",
+            "error_message": f"{spec.label}: type a whole number.",
+        }
     if spec.type in (FieldType.DEC, FieldType.MONEY, FieldType.PCT):
-        hint = "a percentage such as 35%" if spec.type is FieldType.PCT else "a number, without text"
-        return {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
-                "error_title": "A number", "error_message": f"{spec.label}: type {hint}."}
+        hint = (
+            "a percentage such as 35%"
+            if spec.type is FieldType.PCT
+            else "a number, without text"
+        )
+        return {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": -1e15,
+            "maximum": 1e15,
+            "error_title": "A number",
+            "error_message": f"{spec.label}: type {hint}.",
+        }
     return {"validate": "any"}
 
 

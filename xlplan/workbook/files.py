@@ -10,8 +10,14 @@ from pathlib import Path
 from xlplan.errors import OutputExistsError
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 MAX_STEM = 100
 
 
@@ -26,7 +32,7 @@ def safe_stem(name: str, fallback: str = "plan") -> str:
     if not stem:
         stem = fallback
     if stem.split(".")[0].upper() in _RESERVED:
-        stem = f"{stem}_"
+        stem = f"_{stem}"
     return stem
 
 
@@ -52,7 +58,9 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
             hint="Pass --force to replace it, or choose another output folder.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)

@@ -49,7 +49,10 @@ def to_plan(pack: Pack, raw: PlanInput, today: dt.date) -> Plan:
             }
         elif section.kind is SectionKind.TABLE:
             tables[section.key] = tuple(
-                {spec.name: interpret(spec, row.get(spec.name), pack.lists) for spec in section.input_fields}
+                {
+                    spec.name: interpret(spec, row.get(spec.name), pack.lists)
+                    for spec in section.input_fields
+                }
                 for row in raw.tables.get(section.key, [])
             )
         else:
@@ -63,9 +66,13 @@ def _grid_rows(pack: Pack, raw: PlanInput) -> list[dict[str, Any]]:
     rows = []
     for unit, cells in raw.grid.items():
         for offering in pack.lists["offerings"]:
-            rows.append({
-                "business_unit": unit,
-                "offering": offering,
-                "state": interpret(state_spec, (cells or {}).get(offering), pack.lists),
-            })
+            rows.append(
+                {
+                    "business_unit": unit,
+                    "offering": offering,
+                    "state": interpret(
+                        state_spec, (cells or {}).get(offering), pack.lists
+                    ),
+                }
+            )
     return rows

@@ -9,6 +9,7 @@ stops with the file, row and column it came from.
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -24,25 +25,38 @@ from xlplan.workbook.inputs import PlanInput
 
 # Usual CRM export headers (compared without case, spaces or punctuation).
 KNOWN_HEADERS: dict[str, str] = {
-    "accountname": "plan.account_name", "account": "plan.account_name",
-    "company": "plan.account_name", "companyname": "plan.account_name",
-    "name": "plan.account_name", "organization": "plan.account_name",
+    "accountname": "plan.account_name",
+    "account": "plan.account_name",
+    "company": "plan.account_name",
+    "companyname": "plan.account_name",
+    "name": "plan.account_name",
+    "organization": "plan.account_name",
     "industry": "profile.industry",
-    "annualrevenue": "profile.client_annual_revenue", "revenue": "profile.client_annual_revenue",
-    "employees": "profile.employees", "numberofemployees": "profile.employees",
-    "billingcountry": "profile.hq_location", "country": "profile.hq_location",
+    "annualrevenue": "profile.client_annual_revenue",
+    "revenue": "profile.client_annual_revenue",
+    "employees": "profile.employees",
+    "numberofemployees": "profile.employees",
+    "billingcountry": "profile.hq_location",
+    "country": "profile.hq_location",
     "countryregion": "profile.hq_location",
-    "accountowner": "plan.plan_owner", "owner": "plan.plan_owner",
-    "accountownername": "plan.plan_owner", "companyowner": "plan.plan_owner",
+    "accountowner": "plan.plan_owner",
+    "owner": "plan.plan_owner",
+    "accountownername": "plan.plan_owner",
+    "companyowner": "plan.plan_owner",
     "description": "plan.summary_overview",
-    "tier": "profile.account_tier", "accounttier": "profile.account_tier",
-    "customersince": "profile.client_since", "clientsince": "profile.client_since",
-    "yearstarted": "profile.year_founded", "yearfounded": "profile.year_founded",
-    "currency": "plan.currency", "accountcurrency": "plan.currency",
+    "tier": "profile.account_tier",
+    "accounttier": "profile.account_tier",
+    "customersince": "profile.client_since",
+    "clientsince": "profile.client_since",
+    "yearstarted": "profile.year_founded",
+    "yearfounded": "profile.year_founded",
+    "currency": "plan.currency",
+    "accountcurrency": "plan.currency",
     "planid": "plan.plan_id",
 }
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
 _NUMBER = re.compile(r"^\(?-?[\d.,]+\)?\s*(k|m|mm|bn|b)?$", re.IGNORECASE)
+_PLAIN = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y")
 
 
@@ -56,7 +70,9 @@ class AccountsImport:
 
 def new_plan_input(pack: Pack, account_name: str, today: dt.date) -> PlanInput:
     """The values a fresh Draft plan starts with: a one-year period from ``today``."""
-    currency = pack.rates.base if pack.rates.base in pack.lists.get("currency", ()) else None
+    currency = (
+        pack.rates.base if pack.rates.base in pack.lists.get("currency", ()) else None
+    )
     return PlanInput(
         records={
             "plan": {
@@ -91,7 +107,8 @@ def parse_mapping(pairs: tuple[str, ...], pack: Pack) -> dict[str, str]:
     """``--map "Column=field"`` options as normalised header -> ``section.field``."""
     singles = {
         spec.name: f"{section.key}.{spec.name}"
-        for section in pack.sections if section.kind is SectionKind.SINGLE
+        for section in pack.sections
+        if section.kind is SectionKind.SINGLE
         for spec in section.input_fields
     }
     mapping = {}
@@ -114,7 +131,11 @@ def read_accounts(
     """One ``PlanInput`` per account row of a CRM export CSV."""
     rows, headers = _read_csv(path)
     columns = {**KNOWN_HEADERS, **(mapping or {})}
-    used = {h: columns[normalise_header(h)] for h in headers if normalise_header(h) in columns}
+    used = {
+        h: columns[normalise_header(h)]
+        for h in headers
+        if normalise_header(h) in columns
+    }
     if "plan.account_name" not in used.values():
         raise AccountsFileError(
             f"{path}: no account name column (headers: {', '.join(headers)}).",
@@ -140,33 +161,46 @@ def _read_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise AccountsFileError(f"{path}: no such file.", hint="Check the path.") from None
+        raise AccountsFileError(
+            f"{path}: no such file.", hint="Check the path."
+        ) from None
     except UnicodeDecodeError:
         text = path.read_text(encoding="cp1252")
+    dialect: type[csv.Dialect] | csv.Dialect
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     headers = [h for h in (reader.fieldnames or []) if h]
     if not headers:
-        raise AccountsFileError(f"{path}: the file is empty.", hint="Export the accounts with a header row.")
+        raise AccountsFileError(
+            f"{path}: the file is empty.", hint="Export the accounts with a header row."
+        )
     return list(reader), headers
 
 
 def _apply(
-    plan: PlanInput, pack: Pack, target: str, text: str | None, path: Path, row: int, header: str
+    plan: PlanInput,
+    pack: Pack,
+    target: str,
+    text: str | None,
+    path: Path,
+    row: int,
+    header: str,
 ) -> None:
     value = (text or "").strip()
     if not value:
         return
     section, name = target.split(".")
     spec = pack.field(section, name)
-    where = f"{path}, row {row}, column \"{header}\""
+    where = f'{path}, row {row}, column "{header}"'
     parsed = _parse(value, spec.type, pack.lists.get(spec.list_name or "", ()), where)
     plan.records.setdefault(section, {})[name] = parsed
     if target == "plan.plan_owner":
-        plan.tables.setdefault("team", []).insert(0, {"name": parsed, "team_role": "Account owner/AE"})
+        plan.tables.setdefault("team", []).insert(
+            0, {"name": parsed, "team_role": "Account owner/AE"}
+        )
 
 
 def _parse(value: str, kind: FieldType, choices: tuple[str, ...], where: str) -> Any:
@@ -191,16 +225,19 @@ def parse_number(value: str, where: str, *, whole: bool = False) -> float | int:
     match = _NUMBER.match(cleaned)
     if not match:
         raise AccountsFileError(
-            f"{where}: '{value}' is not a number.", hint="Write digits, e.g. 1200000 or 1.2M."
+            f"{where}: '{value}' is not a number.",
+            hint="Write digits, e.g. 1200000 or 1.2M.",
         )
     suffix = (match.group(1) or "").lower()
     digits = cleaned[: len(cleaned) - len(suffix)].strip("()")
     negative = cleaned.startswith("(") or digits.startswith("-")
-    digits = digits.lstrip("-").replace(",", "")
-    try:
-        number = float(digits) * _MULTIPLIERS.get(suffix, 1.0)
-    except ValueError:
-        raise AccountsFileError(f"{where}: '{value}' is not a number.", hint="Write digits.") from None
+    digits = digits.lstrip("-").strip()
+    if not _PLAIN.match(digits):
+        raise AccountsFileError(
+            f"{where}: '{value}' is not a number xlplan can read without guessing.",
+            hint="Use a dot for decimals and commas only between thousands, e.g. 1,200.50.",
+        )
+    number = float(digits.replace(",", "")) * _MULTIPLIERS.get(suffix, 1.0)
     number = -number if negative else number
     return int(round(number)) if whole or number.is_integer() else number
 
@@ -212,4 +249,6 @@ def parse_date(value: str, where: str) -> dt.date:
             return dt.datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
-    raise AccountsFileError(f"{where}: '{value}' is not a date.", hint="Write it as YYYY-MM-DD.")
+    raise AccountsFileError(
+        f"{where}: '{value}' is not a date.", hint="Write it as YYYY-MM-DD."
+    )

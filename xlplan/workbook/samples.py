@@ -62,7 +62,9 @@ def resolve_period(text: str, as_of: dt.date) -> str | None:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def load_samples(as_of: dt.date, folder: Path | None = None, *, pack: Pack) -> list[Sample]:
+def load_samples(
+    as_of: dt.date, folder: Path | None = None, *, pack: Pack
+) -> list[Sample]:
     """Every sample account in ``folder`` (the shipped samples by default), dated from ``as_of``."""
     folder = folder or samples_dir()
     return [load_sample(path, as_of, pack) for path in sorted(folder.glob("*.yaml"))]
@@ -73,7 +75,9 @@ def load_sample(path: Path, as_of: dt.date, pack: Pack) -> Sample:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise SampleError(f"{path}: not valid YAML ({exc}).", hint="Fix the sample file.") from exc
+        raise SampleError(
+            f"{path}: not valid YAML ({exc}).", hint="Fix the sample file."
+        ) from exc
     raw = PlanInput()
     for section in pack.sections:
         value = data.get(section.key)
@@ -82,7 +86,9 @@ def load_sample(path: Path, as_of: dt.date, pack: Pack) -> Sample:
         if section.kind is SectionKind.SINGLE:
             raw.records[section.key] = _dated(section.key, value, as_of, pack)
         elif section.kind is SectionKind.TABLE:
-            raw.tables[section.key] = [_dated(section.key, row, as_of, pack) for row in value]
+            raw.tables[section.key] = [
+                _dated(section.key, row, as_of, pack) for row in value
+            ]
         else:
             raw.grid = {str(unit): dict(cells or {}) for unit, cells in value.items()}
     unknown = set(data) - {s.key for s in pack.sections}
@@ -94,7 +100,9 @@ def load_sample(path: Path, as_of: dt.date, pack: Pack) -> Sample:
     return Sample(stem=path.stem, plan=raw)
 
 
-def _dated(section: str, values: dict[str, Any], as_of: dt.date, pack: Pack) -> dict[str, Any]:
+def _dated(
+    section: str, values: dict[str, Any], as_of: dt.date, pack: Pack
+) -> dict[str, Any]:
     spec = pack.section(section)
     out = dict(values)
     for name, value in values.items():

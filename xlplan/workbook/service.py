@@ -34,8 +34,13 @@ class BuiltPlan:
 
 
 def write_plans(
-    pack: Pack, plans: list[PlanInput], out_dir: Path, *, force: bool = False,
-    stems: list[str] | None = None, today: dt.date | None = None,
+    pack: Pack,
+    plans: list[PlanInput],
+    out_dir: Path,
+    *,
+    force: bool = False,
+    stems: list[str] | None = None,
+    today: dt.date | None = None,
 ) -> list[Path]:
     """Write one workbook per plan into ``out_dir``, named after the account.
 
@@ -52,7 +57,7 @@ def write_plans(
             f"{len(existing)} workbook(s) already exist: {shown}",
             hint="Pass --force to replace them, or choose another output folder.",
         )
-    for plan, target in zip(plans, targets):
+    for plan, target in zip(plans, targets, strict=False):
         started = time.perf_counter()
         result = build_plan_workbook(pack, plan, today=today)
         write_atomic(target, result.content, force=force)
@@ -71,9 +76,17 @@ def build_demo(
         sample.plan.as_of = as_of
         plans.append(sample.plan)
     paths = write_plans(
-        pack, plans, out_dir / "plans", force=force, stems=[s.stem for s in samples], today=day
+        pack,
+        plans,
+        out_dir / "plans",
+        force=force,
+        stems=[s.stem for s in samples],
+        today=day,
     )
-    return [_summary(pack, plan, path, day) for plan, path in zip(plans, paths)]
+    return [
+        _summary(pack, plan, path, day)
+        for plan, path in zip(plans, paths, strict=False)
+    ]
 
 
 def _summary(pack: Pack, raw: PlanInput, path: Path, today: dt.date) -> BuiltPlan:

@@ -33,21 +33,53 @@ class Styles:
         c = brand.colors
         self._base = {"font_name": brand.body_font, "font_size": 10, "valign": "top"}
         self._cache: dict[tuple[Any, ...], Format] = {}
-        self.title = self._add(font_size=18, bold=True, font_color=c.get("primary", "1F3A5F"),
-                               font_name=brand.heading_font, valign="vcenter")
-        self.subtitle = self._add(font_size=11, font_color=c.get("muted", "6B7280"), italic=True)
-        self.company = self._add(font_size=9, bold=True, font_color=c.get("accent", "2E86AB"))
-        self.block = self._add(font_size=12, bold=True, font_color=c.get("primary", "1F3A5F"),
-                               bottom=2, bottom_color=c.get("accent", "2E86AB"))
-        self.header = self._add(bold=True, font_color="FFFFFF", bg_color=c.get("primary", "1F3A5F"),
-                                text_wrap=True, valign="vcenter", border=1, border_color="FFFFFF")
+        self.title = self._add(
+            font_size=18,
+            bold=True,
+            font_color=c.get("primary", "1F3A5F"),
+            font_name=brand.heading_font,
+            valign="vcenter",
+        )
+        self.subtitle = self._add(
+            font_size=11, font_color=c.get("muted", "6B7280"), italic=True
+        )
+        self.company = self._add(
+            font_size=9, bold=True, font_color=c.get("accent", "2E86AB")
+        )
+        self.block = self._add(
+            font_size=12,
+            bold=True,
+            font_color=c.get("primary", "1F3A5F"),
+            bottom=2,
+            bottom_color=c.get("accent", "2E86AB"),
+        )
+        self.header = self._add(
+            bold=True,
+            font_color="FFFFFF",
+            bg_color=c.get("primary", "1F3A5F"),
+            text_wrap=True,
+            valign="vcenter",
+            border=1,
+            border_color="FFFFFF",
+        )
         self.label = self._add(bold=True, font_color=c.get("text", "222222"))
         self.required_label = self._add(bold=True, font_color=c.get("text", "222222"))
-        self.help = self._add(font_size=9, font_color=c.get("muted", "6B7280"), text_wrap=True)
-        self.legend_input = self._add(font_size=9, bg_color=c.get("light", "EAF1F8"), border=1,
-                                      border_color="B7C9DC")
-        self.legend_computed = self._add(font_size=9, bg_color=c.get("computed", "F2F2F2"), border=1,
-                                         border_color="D0D0D0", font_color="404040")
+        self.help = self._add(
+            font_size=9, font_color=c.get("muted", "6B7280"), text_wrap=True
+        )
+        self.legend_input = self._add(
+            font_size=9,
+            bg_color=c.get("light", "EAF1F8"),
+            border=1,
+            border_color="B7C9DC",
+        )
+        self.legend_computed = self._add(
+            font_size=9,
+            bg_color=c.get("computed", "F2F2F2"),
+            border=1,
+            border_color="D0D0D0",
+            font_color="404040",
+        )
         self.meta = self._add(font_size=9)
         self.fills = {
             "good": self._add(bg_color=c.get("good", "C6EFCE"), font_color="006100"),
@@ -66,16 +98,26 @@ class Styles:
             c = self.brand.colors
             props: dict[str, Any] = {"border": 1}
             if computed:
-                props.update(bg_color=c.get("computed", "F2F2F2"), border_color="D0D0D0",
-                             font_color="404040")
+                props.update(
+                    bg_color=c.get("computed", "F2F2F2"),
+                    border_color="D0D0D0",
+                    font_color="404040",
+                )
             else:
                 props.update(bg_color=c.get("light", "EAF1F8"), border_color="B7C9DC")
-            number_format = "0.0" if spec.name in ONE_DECIMAL else NUMBER_FORMATS.get(spec.type)
+            number_format = (
+                "0.0" if spec.name in ONE_DECIMAL else NUMBER_FORMATS.get(spec.type)
+            )
             if number_format:
                 props["num_format"] = number_format
             if spec.type in (FieldType.TEXT, FieldType.STR, FieldType.REF) or wide:
                 props["text_wrap"] = True
-            if spec.type in (FieldType.BOOL, FieldType.DATE, FieldType.PCT, FieldType.INT):
+            if spec.type in (
+                FieldType.BOOL,
+                FieldType.DATE,
+                FieldType.PCT,
+                FieldType.INT,
+            ):
                 props["align"] = "center"
             self._cache[key] = self._add(**props)
         return self._cache[key]
@@ -84,12 +126,25 @@ class Styles:
 def column_width(spec: FieldSpec) -> float:
     """A readable column width for a field's type and label."""
     by_type = {
-        FieldType.TEXT: 40, FieldType.STR: 24, FieldType.DATE: 12, FieldType.MONEY: 13,
-        FieldType.PCT: 9, FieldType.INT: 9, FieldType.DEC: 10, FieldType.BOOL: 10,
-        FieldType.ENUM: 15, FieldType.REF: 18,
+        FieldType.TEXT: 40,
+        FieldType.STR: 24,
+        FieldType.DATE: 12,
+        FieldType.MONEY: 13,
+        FieldType.PCT: 9,
+        FieldType.INT: 9,
+        FieldType.DEC: 10,
+        FieldType.BOOL: 10,
+        FieldType.ENUM: 15,
+        FieldType.REF: 18,
     }
     width = by_type[spec.type]
-    if spec.type in (FieldType.PCT, FieldType.INT, FieldType.DEC, FieldType.BOOL, FieldType.DATE):
+    if spec.type in (
+        FieldType.PCT,
+        FieldType.INT,
+        FieldType.DEC,
+        FieldType.BOOL,
+        FieldType.DATE,
+    ):
         width = max(width, min(len(spec.label) + 2, 16))
     if spec.name == "id":
         width = 8

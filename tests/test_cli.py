@@ -1,0 +1,240 @@
+"""The command line, run as a user would, in a temporary folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xlplan.cli import main
+
+HEAVY = (
+    "xlsxwriter",
+    "openpyxl",
+    "pandas",
+    "yaml",
+    "jinja2",
+    "pptx",
+    "xlwings",
+    "python_calamine",
+)
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            found += _commands(command, prefix + name + " ")
+    return found
+
+
+def test_every_command_has_help_text():
+    for name, command in _commands(main):
+        assert command.help and len(command.help) > 20, name
+
+
+def test_help_imports_no_heavy_library():
+    code = (
+        "import sys\nfrom xlplan.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
+def test_demo_builds_the_sample_portfolio(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["demo", str(tmp_path / "demo"), "--as-of", "2026-06-15"]
+    )
+    assert result.exit_code == 0, result.output
+    plans = sorted((tmp_path / "demo" / "plans").glob("*.xlsx"))
+    assert len(plans) >= 12
+    for plan in plans:
+        assert plan.stem in result.output
+    book = openpyxl.load_workbook(plans[0])
+    assert "Cover" in book.sheetnames
+    again = runner.invoke(main, ["demo", str(tmp_path / "demo")])
+    assert again.exit_code == 1
+    assert "already exist" in again.output and "--force" in again.output
+
+
+def test_new_writes_one_plan_with_a_windows_safe_name(tmp_path):
+    result = CliRunner().invoke(
+        main, ["new", 'ACME: "EU"/Logistics?', "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    (path,) = tmp_path.glob("*.xlsx")
+    assert path.name == "ACME EU Logistics.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(book.defined_names["account_name"].destinations))
+    assert book[sheet][ref.replace("$", "")].value == 'ACME: "EU"/Logistics?'
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_new_refuses_to_overwrite_without_force(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "Acme", "-o", str(tmp_path)]).exit_code == 0
+    before = (tmp_path / "Acme.xlsx").read_bytes()
+    refused = runner.invoke(main, ["new", "Acme", "-o", str(tmp_path)])
+    assert refused.exit_code == 1
+    assert (tmp_path / "Acme.xlsx").read_bytes() == before
+    assert (
+        runner.invoke(main, ["new", "Acme", "-o", str(tmp_path), "--force"]).exit_code
+        == 0
+    )
+
+
+def test_new_needs_a_name_or_an_export(tmp_path):
+    result = CliRunner().invoke(main, ["new", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "ACCOUNT" in result.output
+
+
+CRM = (
+    "Account Name,Industry,Annual Revenue,Employees,Billing Country,Account Owner,Segment\n"
+    'Acme Logistics,Transport,"$12,500,000",1200,Germany,Maya Lindqvist,Key\n'
+    "Borealis Bank,Banking,1.2M,300,Norway,Tomás Ferreira,Strategic\n"
+    "CON,Utilities,,,,,Other\n"
+)
+
+
+def _crm_file(tmp_path: Path, text: str = CRM) -> Path:
+    path = tmp_path / "accounts.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_new_from_a_crm_export_prefills_what_it_knows(tmp_path):
+    out = tmp_path / "plans"
+    result = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "--accounts",
+            str(_crm_file(tmp_path)),
+            "-o",
+            str(out),
+            "--map",
+            "Segment=account_tier",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names == ["Acme Logistics.xlsx", "Borealis Bank.xlsx", "_CON.xlsx"]
+    book = openpyxl.load_workbook(out / "Acme Logistics.xlsx")
+
+    def value(name):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        return book[sheet][ref.replace("$", "")].value
+
+    assert value("industry") == "Transport"
+    assert value("client_annual_revenue") == 12_500_000
+    assert value("employees") == 1200
+    assert value("hq_location") == "Germany"
+    assert value("plan_owner") == "Maya Lindqvist"
+    assert value("account_tier") == "Key"
+    assert value("plan_status") == "Draft"
+    team = book["Team"]
+    assert team.cell(5, 3).value == "Maya Lindqvist"
+    borealis = openpyxl.load_workbook(out / "Borealis Bank.xlsx")
+    sheet, ref = next(
+        iter(borealis.defined_names["client_annual_revenue"].destinations)
+    )
+    assert borealis[sheet][ref.replace("$", "")].value == 1_200_000
+
+
+def test_a_bad_crm_value_names_file_row_and_column(tmp_path):
+    bad = CRM.replace("300,Norway", "lots,Norway")
+    result = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "--accounts",
+            str(_crm_file(tmp_path, bad)),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "accounts.csv, row 3" in result.output and '"Employees"' in result.output
+    assert "lots" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_an_export_without_an_account_column_is_explained(tmp_path):
+    path = _crm_file(tmp_path, "Firm;Sector\nAcme;Retail\n")
+    result = CliRunner().invoke(
+        main, ["new", "--accounts", str(path), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "no account name column" in result.output and "--map" in result.output
+    mapped = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "--accounts",
+            str(path),
+            "-o",
+            str(tmp_path / "o"),
+            "--map",
+            "Firm=account_name",
+            "--map",
+            "Sector=industry",
+        ],
+    )
+    assert mapped.exit_code == 0, mapped.output
+
+
+def test_template_init_and_check(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "pack"
+    assert runner.invoke(main, ["template", "init", str(target)]).exit_code == 0
+    ok = runner.invoke(main, ["template", "check", str(target)])
+    assert ok.exit_code == 0 and "valid" in ok.output
+    (target / "brand.yaml").write_text("colors: {primary: blue}\n")
+    bad = runner.invoke(main, ["template", "check", str(target)])
+    assert bad.exit_code == 1
+    assert "brand.yaml: colors.primary" in bad.output and "fix:" in bad.output
+
+
+@pytest.mark.parametrize("args", [["new", "X", "--as-of", "tomorrow"], ["frobnicate"]])
+def test_usage_mistakes_exit_2(args, tmp_path):
+    assert (
+        CliRunner()
+        .invoke(main, [*args, "-o", str(tmp_path)] if args[0] == "new" else args)
+        .exit_code
+        == 2
+    )
+
+
+def test_a_new_plan_built_from_a_custom_pack_uses_its_lists(tmp_path):
+    runner = CliRunner()
+    pack = tmp_path / "pack"
+    runner.invoke(main, ["template", "init", str(pack)])
+    text = (
+        (pack / "lists.yaml")
+        .read_text()
+        .replace(
+            "offerings: [Core platform, Analytics, Integrations, Managed services, Training, Premium support]",
+            "offerings: [Freight, Warehousing, Customs]",
+        )
+    )
+    (pack / "lists.yaml").write_text(text)
+    result = runner.invoke(
+        main, ["new", "Acme", "-o", str(tmp_path / "o"), "--pack", str(pack)]
+    )
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "o" / "Acme.xlsx")
+    grid = book["Business units & white space"].tables["WhiteSpace"]
+    table_headers = [col.name for col in grid.tableColumns]
+    assert table_headers[1:4] == ["Freight", "Warehousing", "Customs"]

@@ -1,0 +1,76 @@
+"""New plans: CRM values, safe file names, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xlplan.errors import AccountsFileError, OutputExistsError
+from xlplan.workbook.files import safe_stem, write_atomic
+from xlplan.workbook.new import new_plan_input, parse_date, parse_number, plan_id_for
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$12,500,000", 12_500_000),
+        ("1.2M", 1_200_000),
+        ("1,200.50", 1200.5),
+        ("(1,000)", -1000),
+        ("EUR 1,000", 1000),
+        ("750k", 750_000),
+        ("3bn", 3_000_000_000),
+    ],
+)
+def test_crm_numbers(text, expected):
+    assert parse_number(text, "here") == expected
+
+
+@pytest.mark.parametrize("text", ["1.200,50", "1,5", "TBD", "12%", "1.200.000"])
+def test_ambiguous_or_non_numbers_are_refused_not_guessed(text):
+    with pytest.raises(AccountsFileError, match="here"):
+        parse_number(text, "here")
+
+
+def test_crm_dates():
+    assert parse_date("2024-03-01", "x") == dt.date(2024, 3, 1)
+    assert parse_date("01.03.2024", "x") == dt.date(2024, 3, 1)
+    with pytest.raises(AccountsFileError, match="YYYY-MM-DD"):
+        parse_date("Q3", "x")
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Acme: EU/West", "Acme EU West"),
+        ("CON", "_CON"),
+        ("lpt1.backup", "_lpt1.backup"),
+        ("dots...", "dots"),
+        ("", "plan"),
+        ("Tab\tName", "Tab Name"),
+        ("x" * 300, "x" * 100),
+    ],
+)
+def test_safe_stems(name, stem):
+    assert safe_stem(name) == stem
+
+
+def test_write_atomic_refuses_then_replaces(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    write_atomic(target, b"one")
+    with pytest.raises(OutputExistsError, match="--force"):
+        write_atomic(target, b"two")
+    assert target.read_bytes() == b"one"
+    write_atomic(target, b"two", force=True)
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_new_plan_starts_as_a_dated_draft(pack):
+    raw = new_plan_input(pack, "Acme Logistics", dt.date(2026, 1, 31))
+    plan = raw.records["plan"]
+    assert plan["plan_status"] == "Draft"
+    assert plan["period_start"] == dt.date(2026, 1, 31)
+    assert plan["period_end"] == dt.date(2027, 1, 30)
+    assert plan_id_for("Acme Logistics", dt.date(2026, 1, 31)) == "ACMELO-2026"
