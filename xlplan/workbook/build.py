@@ -189,7 +189,7 @@ class _Builder:
         sheet.write_string(
             1, 1, section.help if name != "Cover" else account, self.styles.subtitle
         )
-        sheet.write_string(2, 1, LEGEND, self.styles.help)
+        sheet.write_string(2, 1, LEGEND, self.styles.legend)
         sheet.set_landscape()
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
@@ -584,7 +584,8 @@ class _Builder:
             r = first + i
             met_cell = xl_rowcol_to_cell(r, 8)
             weight = self.rules.completeness_weights.get(key, 0.0)
-            sheet.write_string(r, 6, f"{result.section} (of {weight:g})", s.label)
+            label = f"{result.section}: {weight:g} pts, {result.checks} checks"
+            sheet.write_string(r, 6, label, s.label)
             sheet.write_formula(
                 r,
                 7,

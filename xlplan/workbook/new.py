@@ -9,8 +9,8 @@ stops with the file, row and column it came from.
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field

@@ -67,19 +67,7 @@ class Styles:
         self.help = self._add(
             font_size=9, font_color=c.get("muted", "6B7280"), text_wrap=True
         )
-        self.legend_input = self._add(
-            font_size=9,
-            bg_color=c.get("light", "EAF1F8"),
-            border=1,
-            border_color="B7C9DC",
-        )
-        self.legend_computed = self._add(
-            font_size=9,
-            bg_color=c.get("computed", "F2F2F2"),
-            border=1,
-            border_color="D0D0D0",
-            font_color="404040",
-        )
+        self.legend = self._add(font_size=9, font_color=c.get("muted", "6B7280"))
         self.meta = self._add(font_size=9)
         self.fills = {
             "good": self._add(bg_color=c.get("good", "C6EFCE"), font_color="006100"),
