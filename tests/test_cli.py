@@ -166,7 +166,10 @@ def test_a_bad_crm_value_names_file_row_and_column(tmp_path):
         ],
     )
     assert result.exit_code == 1
-    assert "accounts.csv, row 3" in result.output and '"Employees"' in result.output
+    assert (
+        "accounts.csv" in result.output
+        and 'line 3, column "Employees"' in result.output
+    )
     assert "lots" in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
@@ -238,3 +241,49 @@ def test_a_new_plan_built_from_a_custom_pack_uses_its_lists(tmp_path):
     grid = book["Business units & white space"].tables["WhiteSpace"]
     table_headers = [col.name for col in grid.tableColumns]
     assert table_headers[1:4] == ["Freight", "Warehousing", "Customs"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["new", "Acme", "--map", "A=industry"],
+        ["new", "   "],
+        ["new", "Acme", "--as-of", "1899-12-31"],
+    ],
+)
+def test_more_usage_mistakes_exit_2(args, tmp_path):
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+
+
+def test_a_bad_map_is_a_usage_mistake(tmp_path):
+    path = _crm_file(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        ["new", "--accounts", str(path), "--map", "Segment", "-o", str(tmp_path / "o")],
+    )
+    assert result.exit_code == 2
+    assert "COLUMN=FIELD" in result.output
+
+
+def test_an_output_path_that_is_a_file_is_refused_clearly(tmp_path):
+    blocker = tmp_path / "plans"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["new", "Acme", "-o", str(blocker)])
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_written_workbooks_follow_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert (
+            CliRunner().invoke(main, ["new", "Acme", "-o", str(tmp_path)]).exit_code
+            == 0
+        )
+    finally:
+        os.umask(old)
+    assert (tmp_path / "Acme.xlsx").stat().st_mode & 0o777 == 0o644

@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _reports_errors(command: F) -> F:
-    """Turn an ``XlplanError`` into a clear message and exit code 1."""
+    """Turn an ``XlplanError`` (or a file-system refusal) into a message and exit 1."""
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -34,19 +34,36 @@ def _reports_errors(command: F) -> F:
             if error.hint:
                 click.echo(f"  {error.hint}", err=True)
             sys.exit(1)
+        except OSError as error:
+            # A refusal the command did not foresee (disk full, read-only
+            # mount, a file where a folder should be): say what and where.
+            where = f" {error.filename}" if error.filename else ""
+            reason = error.strerror or str(error)
+            click.secho(
+                f"Error: cannot write or read{where}: {reason}.", fg="red", err=True
+            )
+            click.echo(
+                "  Check the path exists, is writable and has free space.", err=True
+            )
+            sys.exit(1)
 
     return run  # type: ignore[return-value]
 
 
-def _date_option(value: str | None) -> dt.date | None:
+def _date_option(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             f"'{value}' is not a date; write YYYY-MM-DD."
         ) from None
+    if day.year < 1900:
+        raise click.BadParameter(f"'{value}' is before 1900, Excel's first year.")
+    return day
 
 
 pack_option = click.option(
@@ -59,6 +76,7 @@ as_of_option = click.option(
     "--as-of",
     "as_of",
     metavar="YYYY-MM-DD",
+    callback=_date_option,
     help="Fix the plans' as-of date instead of =TODAY().",
 )
 force_option = click.option(
@@ -71,8 +89,8 @@ force_option = click.option(
 def main() -> None:
     """xlplan: key-account plans kept in Excel as typed, versioned records.
 
-    Reps fill plan workbooks; managers roll a folder of plans up into a
-    portfolio; key account managers turn a plan into a client deck.
+    Build plan workbooks for reps to fill (new, demo) from a template pack
+    your organisation can copy and edit (template).
     """
 
 
@@ -92,6 +110,11 @@ def main() -> None:
     help='Read an export column into a plan field, e.g. "Segment=account_tier".',
 )
 @click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="How to read dates such as 03/04/2020 in the export: day or month first.",
+)
+@click.option(
     "-o",
     "--output",
     "out_dir",
@@ -108,9 +131,10 @@ def new(
     account: str | None,
     accounts_csv: Path | None,
     mappings: tuple[str, ...],
+    date_order: str | None,
     out_dir: Path,
     pack_dir: Path | None,
-    as_of: str | None,
+    as_of: dt.date | None,
     force: bool,
 ) -> None:
     """Build a new plan workbook for ACCOUNT, or one per row of --accounts.
@@ -121,29 +145,38 @@ def new(
       xlplan new --accounts accounts.csv -o plans/ --map "Segment=account_tier"
     """
     from xlplan.packs import load_pack
-    from xlplan.workbook import new as new_plans
+    from xlplan.workbook import crm
+    from xlplan.workbook.new import new_plan_input
     from xlplan.workbook.service import write_plans
 
-    if bool(account) == bool(accounts_csv):
+    if (account is None) == (accounts_csv is None):
         raise click.UsageError("Give an ACCOUNT name or --accounts FILE (one of them).")
+    if account is not None and not account.strip():
+        raise click.BadParameter("the account name is blank.", param_hint="ACCOUNT")
+    if account is not None and (mappings or date_order):
+        raise click.UsageError("--map and --date-order apply to --accounts only.")
     pack = load_pack(pack_dir)
     today = dt.date.today()
-    fixed = _date_option(as_of)
-    if accounts_csv:
-        imported = new_plans.read_accounts(
-            accounts_csv, pack, today, new_plans.parse_mapping(mappings, pack)
-        )
+    if accounts_csv is not None:
+        try:
+            mapping = crm.parse_mapping(mappings, pack)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--map") from None
+        imported = crm.read_accounts(accounts_csv, pack, today, mapping, date_order)
         if imported.ignored_headers:
             click.echo("Columns not used: " + ", ".join(imported.ignored_headers))
+        for note in imported.notes:
+            click.echo(note)
         plans = imported.plans
     else:
-        plans = [new_plans.new_plan_input(pack, str(account), today)]
+        plans = [new_plan_input(pack, str(account).strip(), today)]
     for plan in plans:
-        plan.as_of = fixed
+        plan.as_of = as_of
     written = write_plans(pack, plans, out_dir, force=force)
     for path in written:
         click.echo(f"Wrote {path}")
-    click.echo(f"{len(written)} plan workbook(s) in {out_dir}")
+    noun = "workbook" if len(written) == 1 else "workbooks"
+    click.echo(f"{len(written)} plan {noun} in {out_dir}")
 
 
 @main.command()
@@ -154,25 +187,29 @@ def new(
 @as_of_option
 @force_option
 @_reports_errors
-def demo(out_dir: Path, pack_dir: Path | None, as_of: str | None, force: bool) -> None:
-    """Build the built-in sample portfolio into OUT_DIR (default: ./demo).
+def demo(
+    out_dir: Path, pack_dir: Path | None, as_of: dt.date | None, force: bool
+) -> None:
+    """Build the sample portfolio of fictional accounts into OUT_DIR.
 
-    Prints each plan with its status, completeness and health.
+    Writes one plan workbook per sample account into OUT_DIR/plans (default
+    ./demo/plans) and prints each plan's status, completeness and health.
     """
     from xlplan.packs import load_pack
     from xlplan.workbook.service import build_demo
 
     pack = load_pack(pack_dir)
-    fixed = _date_option(as_of)
-    results = build_demo(pack, out_dir, as_of=fixed, force=force)
-    click.echo(f"Sample portfolio: {len(results)} plans in {out_dir}/plans")
-    click.echo(f"  {'file':38} {'status':13} {'complete':>8} {'health':>7}  weakest")
+    results = build_demo(pack, out_dir, as_of=as_of, force=force)
+    click.echo(f"Sample portfolio: {len(results)} plans in {out_dir / 'plans'}")
+    width = max(len(item.path.name) for item in results)
+    click.echo(f"  {'file':{width}}  {'status':12}  complete  health       weakest")
     for item in results:
-        health = "-" if item.health is None else f"{item.health} {item.band}"
-        click.echo(
-            f"  {item.path.name:38} {item.status or '-':13} {item.completeness:>8} "
-            f"{health:>7}  {item.weakest or ''}"
+        health = "-" if item.health is None else f"{item.health:>3} {item.band}"
+        line = (
+            f"  {item.path.name:{width}}  {item.status or '-':12}  {item.completeness:>8}"
+            f"  {health:11}  {item.weakest or ''}"
         )
+        click.echo(line.rstrip())
 
 
 @main.group()
@@ -200,13 +237,12 @@ def template_check(folder: Path) -> None:
     """Check an edited template pack; list each problem with file, key and fix."""
     from xlplan.packs import check_pack
 
-    if not folder.is_dir():
-        raise click.BadParameter(f"'{folder}' is not a folder.", param_hint="FOLDER")
     problems = check_pack(folder)
     if not problems:
         click.echo(f"{folder}: the pack is valid.")
         return
-    click.secho(f"{folder}: {len(problems)} problem(s)", fg="red", err=True)
+    noun = "problem" if len(problems) == 1 else "problems"
+    click.secho(f"{folder}: {len(problems)} {noun}", fg="red", err=True)
     for problem in problems:
         click.echo(f"  {problem.file}: {problem.key}: {problem.message}", err=True)
         click.echo(f"      fix: {problem.fix}", err=True)

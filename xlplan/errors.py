@@ -31,5 +31,9 @@ class OutputExistsError(XlplanError):
     """An output file exists and ``--force`` was not given."""
 
 
+class OutputWriteError(XlplanError):
+    """An output file or folder cannot be written."""
+
+
 class AccountsFileError(XlplanError):
     """A CRM account export cannot be read."""

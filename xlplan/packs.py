@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from xlplan.errors import OutputExistsError, PackError
-from xlplan.model.pack import Pack, PackProblem, SectionKind, parse_pack
+from xlplan.errors import OutputExistsError, OutputWriteError, PackError
+from xlplan.model.pack import Pack, PackProblem, parse_pack
+from xlplan.pack_check import pack_problems
 from xlplan.resources import default_pack_dir
+from xlplan.workbook.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def load_pack(folder: Path | None = None) -> Pack:
     """
     folder = folder or default_pack_dir()
     pack, problems = _load(folder)
-    problems += _semantic_problems(pack) if pack else []
+    problems += pack_problems(pack, folder) if pack else []
     if pack is None or problems:
         listing = "\n".join(f"  - {p}" for p in problems)
         raise PackError(
@@ -44,8 +45,17 @@ def load_pack(folder: Path | None = None) -> Pack:
 
 def check_pack(folder: Path) -> list[PackProblem]:
     """Every problem in the pack at ``folder``; an empty list means it is usable."""
+    if not folder.is_dir():
+        return [
+            PackProblem(
+                str(folder),
+                "(folder)",
+                "is not a folder.",
+                "give the folder made by `xlplan template init`.",
+            )
+        ]
     pack, problems = _load(folder)
-    return problems + (_semantic_problems(pack) if pack else [])
+    return problems + (pack_problems(pack, folder) if pack else [])
 
 
 def init_pack(target: Path, *, force: bool = False) -> Path:
@@ -55,9 +65,26 @@ def init_pack(target: Path, *, force: bool = False) -> Path:
             f"{target} already exists and is not empty.",
             hint="Choose a new folder, or pass --force to overwrite the pack files in it.",
         )
-    target.mkdir(parents=True, exist_ok=True)
-    for source in sorted(default_pack_dir().glob("*.yaml")):
-        shutil.copyfile(source, target / source.name)
+    if target.exists() and not target.is_dir():
+        raise OutputWriteError(
+            f"{target} is a file, not a folder.", hint="Choose a new folder."
+        )
+    created: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for source in sorted(default_pack_dir().glob("*.yaml")):
+            destination = target / source.name
+            is_new = not destination.exists()
+            write_atomic(destination, source.read_bytes(), force=True)
+            if is_new:
+                created.append(destination)
+    except OSError as exc:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise OutputWriteError(
+            f"Cannot write the pack to {target}: {exc.strerror or exc}.",
+            hint="Choose a folder you can write to, with free space.",
+        ) from None
     return target
 
 
@@ -66,20 +93,37 @@ def _load(folder: Path) -> tuple[Pack | None, list[PackProblem]]:
     problems: list[PackProblem] = []
     digest = hashlib.sha256()
     meta_path = folder / "pack.yaml"
+    if not meta_path.is_file():
+        problems.append(
+            PackProblem(
+                "pack.yaml",
+                "(file)",
+                f"is not in {folder}.",
+                "make a pack with `xlplan template init FOLDER`.",
+            )
+        )
+        return None, problems
     meta = _read_yaml(meta_path, problems)
-    if meta is None:
+    if not isinstance(meta, dict):
+        if meta is not None:
+            problems.append(
+                PackProblem(
+                    "pack.yaml",
+                    "(top level)",
+                    "is not a mapping of keys to values.",
+                    "restore it from `xlplan template init`.",
+                )
+            )
         return None, problems
     documents["pack"] = meta
-    files = meta.get("files") if isinstance(meta, dict) else None
-    files = (
-        files if isinstance(files, dict) else {role: f"{role}.yaml" for role in ROLES}
-    )
     digest.update(meta_path.read_bytes())
+    names = _file_names(meta.get("files"), problems)
     for role in ROLES:
-        path = folder / str(files.get(role, f"{role}.yaml"))
+        path = folder / names[role]
         documents[role] = _read_yaml(path, problems)
         if path.is_file():
             digest.update(path.read_bytes())
+    documents["_files"] = names
     pack, parse_problems = parse_pack(documents)
     problems += parse_problems
     if pack is None:
@@ -88,10 +132,72 @@ def _load(folder: Path) -> tuple[Pack | None, list[PackProblem]]:
     return _with_hash(pack, digest.hexdigest()), problems
 
 
+def _file_names(files: Any, problems: list[PackProblem]) -> dict[str, str]:
+    """The file of each role, from pack.yaml's ``files`` (defaults where absent)."""
+    names = {role: f"{role}.yaml" for role in ROLES}
+    if files is None:
+        return names
+    if not isinstance(files, dict):
+        problems.append(
+            PackProblem(
+                "pack.yaml",
+                "files",
+                "is not a mapping of role to file name.",
+                "write e.g. `files: {schema: schema.yaml, ...}`.",
+            )
+        )
+        return names
+    for role, name in files.items():
+        if role not in names:
+            problems.append(
+                PackProblem(
+                    "pack.yaml",
+                    f"files.{role}",
+                    "is not a pack file role.",
+                    f"use: {', '.join(ROLES)}.",
+                )
+            )
+        elif (
+            not isinstance(name, str)
+            or not name.endswith((".yaml", ".yml"))
+            or "/" in name
+            or "\\" in name
+            or name.startswith(".")
+        ):
+            problems.append(
+                PackProblem(
+                    "pack.yaml",
+                    f"files.{role}",
+                    f"'{name}' is not a YAML file name in the pack folder.",
+                    f"write e.g. `{role}: {role}.yaml`.",
+                )
+            )
+        else:
+            names[role] = name
+    return names
+
+
 def _with_hash(pack: Pack, content_hash: str) -> Pack:
     from dataclasses import replace
 
     return replace(pack, content_hash=content_hash)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice (YAML keeps the last silently)."""
+
+    def construct_mapping(
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _read_yaml(path: Path, problems: list[PackProblem]) -> Any:
@@ -101,79 +207,47 @@ def _read_yaml(path: Path, problems: list[PackProblem]) -> Any:
                 path.name,
                 "(file)",
                 "is missing.",
-                f"restore {path.name} in {path.parent}.",
+                f"restore {path.name} in {path.parent} (see `xlplan template init`).",
             )
         )
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
         problems.append(
             PackProblem(
                 path.name,
                 where,
-                f"is not valid YAML ({getattr(exc, 'problem', exc)}).",
-                "check quotes, colons and indentation there.",
+                f"is not valid YAML ({problem}).",
+                "check quotes, colons, brackets and indentation there.",
             )
         )
+        return None
     except UnicodeDecodeError:
         problems.append(
             PackProblem(path.name, "(file)", "is not UTF-8 text.", "save it as UTF-8.")
         )
-    return None
-
-
-def _semantic_problems(pack: Pack) -> list[PackProblem]:
-    """Rules that need the whole pack: formulas exist, scoring keys are present."""
-    from xlplan.core.registry import COLUMNS, FIELDS
-    from xlplan.core.rules import rules_from_pack
-
-    problems = []
-    for section in pack.sections:
-        for spec in section.fields:
-            if not spec.computed:
-                continue
-            known = (
-                spec.name in FIELDS
-                if section.kind is SectionKind.SINGLE
-                else ((section.key, spec.name) in COLUMNS)
-            )
-            if not known:
-                problems.append(
-                    PackProblem(
-                        "schema.yaml",
-                        f"sections[{section.key}].fields[{spec.name}]",
-                        "is marked computed but xlplan has no formula for it.",
-                        "remove `computed: true` to make it an input, or remove the field.",
-                    )
-                )
-    try:
-        rules_from_pack(pack)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return None
+    except OSError as exc:
         problems.append(
             PackProblem(
-                "scoring.yaml",
-                str(exc).strip("'"),
-                "is missing or has the wrong shape.",
-                "restore it from the default pack (xlplan template init).",
+                path.name,
+                "(file)",
+                f"cannot be read ({exc.strerror}).",
+                "check the file's permissions.",
             )
         )
-    for required in (
-        "level",
-        "horizon",
-        "white_space_state",
-        "offerings",
-        "relationship_strength",
-    ):
-        if required not in pack.lists:
-            problems.append(
-                PackProblem(
-                    "lists.yaml",
-                    required,
-                    "is missing; scores read it.",
-                    "restore the list from the default pack.",
-                )
+        return None
+    if data is None:
+        problems.append(
+            PackProblem(
+                path.name,
+                "(file)",
+                "is empty.",
+                "restore its content from `xlplan template init`.",
             )
-    return problems
+        )
+    return data

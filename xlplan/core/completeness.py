@@ -456,7 +456,7 @@ SECTION_TITLES = {
     "swot": "SWOT",
     "competition": "Competition",
     "stakeholders": "Stakeholders",
-    "white_space": "Business units & white space",
+    "white_space": "White space",
     "goals": "Goals",
     "opportunities": "Opportunities",
     "risks": "Risks",

@@ -40,7 +40,6 @@ class Refs:
         """The same row's cell of an offering column of the grid."""
         return f"{self._sections[section].table}[[#This Row],[{column}]]"
 
-    @staticmethod
-    def list_range(list_name: str) -> str:
+    def list_range(self, list_name: str) -> str:
         """The defined name over a value list on the hidden Lists sheet."""
         return f"list_{list_name}"

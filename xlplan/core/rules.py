@@ -68,47 +68,99 @@ class Rules:
         return len(values) - values.index(level) if level in values else 0
 
 
+class ScoringKeyError(ValueError):
+    """A scoring.yaml key is missing or holds the wrong kind of value."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+class _Scoring:
+    """Typed, dotted-path access to scoring.yaml that names the key it fails on."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def get(self, path: str) -> Any:
+        value: Any = self._data
+        for part in path.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                raise ScoringKeyError(path, "is missing.")
+            value = value[part]
+        return value
+
+    def number(self, path: str) -> float:
+        value = self.get(path)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScoringKeyError(path, f"is {value!r}, not a number.")
+        return float(value)
+
+    def whole(self, path: str) -> int:
+        value = self.number(path)
+        if not value.is_integer():
+            raise ScoringKeyError(path, f"is {value:g}, not a whole number.")
+        return int(value)
+
+    def numbers(self, path: str) -> dict[str, float]:
+        value = self.get(path)
+        if not isinstance(value, Mapping):
+            raise ScoringKeyError(path, "is not a mapping of name to number.")
+        return {str(k): self.number(f"{path}.{k}") for k in value}
+
+    def texts(self, path: str) -> tuple[str, ...]:
+        value = self.get(path)
+        if not isinstance(value, list):
+            raise ScoringKeyError(path, "is not a list.")
+        return tuple(str(v) for v in value)
+
+    def intervals(self, path: str) -> dict[str, ReviewInterval]:
+        value = self.get(path)
+        if not isinstance(value, Mapping):
+            raise ScoringKeyError(path, "is not a mapping of cadence to interval.")
+        out = {}
+        for name, step in value.items():
+            where = f"{path}.{name}"
+            if not isinstance(step, Mapping) or set(step) - {"days", "months"}:
+                raise ScoringKeyError(where, "must be {days: N} or {months: N}.")
+            days = self.whole(f"{where}.days") if "days" in step else 0
+            months = self.whole(f"{where}.months") if "months" in step else 0
+            out[str(name)] = ReviewInterval(days, months)
+        return out
+
+
 def rules_from_pack(pack: Pack) -> Rules:
-    """Read a pack's scoring.yaml; ``KeyError``/``TypeError`` name a broken key."""
-    s: Mapping[str, Any] = pack.scoring
-    completeness = s["completeness"]
-    health = s["health"]
-    selection = s["selection"]
-    bands = sorted(health["bands"].items(), key=lambda item: -float(item[1]))
-    tiers = sorted(selection["tiers"].items(), key=lambda item: -float(item[1]))
+    """Read a pack's scoring.yaml; ``ScoringKeyError`` names a broken key."""
+    s = _Scoring(pack.scoring)
+    bands = sorted(s.numbers("health.bands").items(), key=lambda item: -item[1])
+    tiers = sorted(s.numbers("selection.tiers").items(), key=lambda item: -item[1])
     return Rules(
         lists=pack.lists,
-        short_max_days=int(s["horizon_days"]["short_max"]),
-        mid_max_days=int(s["horizon_days"]["mid_max"]),
-        engaged_within_days=int(s["engaged_within_days"]),
-        stale_after_days=int(s["stale_after_days"]),
-        default_cadence=str(s["default_review_cadence"]),
-        review_intervals={
-            str(k): ReviewInterval(int(v.get("days", 0)), int(v.get("months", 0)))
-            for k, v in s["review_interval"].items()
-        },
-        stage_probability={str(k): float(v) for k, v in s["stage_probability"].items()},
-        open_stages=tuple(s["open_stages"]),
-        expansion_types=tuple(s["expansion_types"]),
-        supporter_statuses=tuple(s["supporter_statuses"]),
-        completeness_weights={
-            str(k): float(v) for k, v in completeness["weights"].items()
-        },
-        min_objectives=int(completeness["min_objectives"]),
-        top_objectives=int(completeness["top_objectives"]),
-        min_stakeholders=int(completeness["min_stakeholders"]),
-        min_actions=int(completeness["min_actions"]),
-        completeness_flag_below=float(completeness["flag_below"]),
-        health_weights={str(k): float(v) for k, v in health["weights"].items()},
-        health_statuses=tuple(health["scored_statuses"]),
-        health_bands=tuple((str(k), float(v)) for k, v in bands),
-        engaged_full=int(health["engaged_contacts_full"]),
-        engaged_half=int(health["engaged_contacts_half"]),
-        tier_thresholds=tuple((str(k), float(v)) for k, v in tiers),
-        selection_active_min=int(selection["active_min"]),
-        selection_active_max=int(selection["active_max"]),
-        selection_weights={
-            str(k): float(v) for k, v in selection["default_weights"].items()
-        },
-        flags={str(k): float(v) for k, v in s["flags"].items()},
+        short_max_days=s.whole("horizon_days.short_max"),
+        mid_max_days=s.whole("horizon_days.mid_max"),
+        engaged_within_days=s.whole("engaged_within_days"),
+        stale_after_days=s.whole("stale_after_days"),
+        default_cadence=str(s.get("default_review_cadence")),
+        review_intervals=s.intervals("review_interval"),
+        stage_probability=s.numbers("stage_probability"),
+        open_stages=s.texts("open_stages"),
+        expansion_types=s.texts("expansion_types"),
+        supporter_statuses=s.texts("supporter_statuses"),
+        completeness_weights=s.numbers("completeness.weights"),
+        min_objectives=s.whole("completeness.min_objectives"),
+        top_objectives=s.whole("completeness.top_objectives"),
+        min_stakeholders=s.whole("completeness.min_stakeholders"),
+        min_actions=s.whole("completeness.min_actions"),
+        completeness_flag_below=s.number("completeness.flag_below"),
+        health_weights=s.numbers("health.weights"),
+        health_statuses=s.texts("health.scored_statuses"),
+        health_bands=tuple(bands),
+        engaged_full=s.whole("health.engaged_contacts_full"),
+        engaged_half=s.whole("health.engaged_contacts_half"),
+        tier_thresholds=tuple(tiers),
+        selection_active_min=s.whole("selection.active_min"),
+        selection_active_max=s.whole("selection.active_max"),
+        selection_weights=s.numbers("selection.default_weights"),
+        flags=s.numbers("flags"),
     )

@@ -165,7 +165,7 @@ class PackProblem:
 ROW_ID = "id"
 ROW_NOTES = "notes"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_CELL_LIKE = re.compile(r"^([a-z]{1,3}[0-9]+|r[0-9]*c[0-9]*)$", re.IGNORECASE)
+_CELL_LIKE = re.compile(r"^([a-z]{1,3}[0-9]+|r[0-9]*c?[0-9]*|c[0-9]*)$", re.IGNORECASE)
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _BAD_LABEL_CHARS = set("[]'#@")
 _BAD_SHEET_CHARS = set(":\\/?*[]")
@@ -181,11 +181,29 @@ def label_from_name(name: str) -> str:
 class _Collector:
     """Gathers problems while parsing so every mistake is reported at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, file_names: Mapping[str, str] | None = None) -> None:
         self.problems: list[PackProblem] = []
+        # pack.yaml may rename the files: report each under its real name
+        self._names = {
+            f"{role}.yaml": name for role, name in (file_names or {}).items()
+        }
 
     def add(self, file: str, key: str, message: str, fix: str) -> None:
-        self.problems.append(PackProblem(file, key, message, fix))
+        self.problems.append(
+            PackProblem(self._names.get(file, file), key, message, fix)
+        )
+
+    def mapping(self, value: Any, file: str, key: str) -> dict[str, Any]:
+        """``value`` when it is a mapping (or absent); otherwise a problem and ``{}``."""
+        if value is None or isinstance(value, dict):
+            return value or {}
+        self.add(
+            file,
+            key,
+            "is not a mapping of keys to values.",
+            "write it as `key: value` lines.",
+        )
+        return {}
 
 
 def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProblem]]:
@@ -195,7 +213,7 @@ def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProb
     ``lists``, ``scoring``, ``rates``, ``brand``, ``deck``. Returns the pack, or
     ``None`` when a problem makes it unusable, and every problem found.
     """
-    out = _Collector()
+    out = _Collector(documents.get("_files"))
     meta = _mapping(documents.get("pack"), "pack.yaml", "(top level)", out)
     lists = _parse_lists(documents.get("lists"), out)
     sections = _parse_sections(documents.get("schema"), lists, out)
@@ -205,8 +223,16 @@ def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProb
     deck = _mapping(documents.get("deck"), "deck.yaml", "(top level)", out)
 
     for key in ("name", "version"):
-        if not isinstance(meta.get(key), str) or not meta.get(key):
-            out.add("pack.yaml", key, "is missing or not text.", f'add `{key}: "..."`.')
+        value = meta.get(key)
+        if value is None or value == "":
+            out.add("pack.yaml", key, "is missing.", f'add `{key}: "..."`.')
+        elif not isinstance(value, str):
+            out.add(
+                "pack.yaml",
+                key,
+                f"is {value!r}, not text.",
+                f'quote it: `{key}: "{value}"`.',
+            )
     if out.problems:
         return None, out.problems
     pack = Pack(
@@ -227,6 +253,8 @@ def parse_pack(documents: Mapping[str, Any]) -> tuple[Pack | None, list[PackProb
 def _mapping(doc: Any, file: str, key: str, out: _Collector) -> dict[str, Any]:
     if isinstance(doc, dict):
         return doc
+    if doc is None:  # missing or unparsable: the loader has reported it
+        return {}
     out.add(
         file,
         key,
@@ -247,7 +275,22 @@ def _parse_lists(doc: Any, out: _Collector) -> dict[str, tuple[str, ...]]:
                 "write it as [A, B, C].",
             )
             continue
+        if any(isinstance(v, bool) or v is None for v in values):
+            out.add(
+                "lists.yaml",
+                str(name),
+                "has a value YAML read as true/false or empty (Yes, No, On, Off, ~).",
+                'quote such values: ["Yes", "No"].',
+            )
+            continue
         texts = tuple(str(v) for v in values)
+        if any(len(t) > 255 for t in texts):
+            out.add(
+                "lists.yaml",
+                str(name),
+                "has a value longer than 255 characters.",
+                "shorten it: Excel drop-downs hold at most 255 characters a value.",
+            )
         if len({t.casefold() for t in texts}) != len(texts):
             out.add(
                 "lists.yaml",
@@ -269,12 +312,22 @@ def _parse_lists(doc: Any, out: _Collector) -> dict[str, tuple[str, ...]]:
 def _parse_sections(
     doc: Any, lists: Mapping[str, tuple[str, ...]], out: _Collector
 ) -> tuple[SectionSpec, ...]:
+    if doc is None:  # missing or unparsable: already reported
+        return ()
     raw = _mapping(doc, "schema.yaml", "(top level)", out).get("sections")
     if not isinstance(raw, list):
         out.add(
             "schema.yaml", "sections", "is missing or not a list.", "list the sections."
         )
         return ()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            out.add(
+                "schema.yaml",
+                f"sections[#{i + 1}]",
+                f"is {item!r}, not a section.",
+                "write a section as a mapping with key, title, sheet, kind and fields.",
+            )
     sections = tuple(
         _parse_section(i, item, lists, out)
         for i, item in enumerate(raw)
@@ -311,16 +364,41 @@ def _parse_section(
             f"'{sheet}' is not a valid sheet name.",
             "use 1-31 characters without : \\ / ? * [ ].",
         )
-    fields = [
-        _parse_field(where, item, out)
-        for item in raw.get("fields") or []
-        if isinstance(item, dict)
-    ]
+    raw_fields = raw.get("fields") or []
+    if not isinstance(raw_fields, list):
+        out.add(
+            "schema.yaml",
+            f"{where}.fields",
+            "is not a list of fields.",
+            "list one field a line.",
+        )
+        raw_fields = []
+    fields = []
+    for item in raw_fields:
+        if isinstance(item, dict):
+            fields.append(_parse_field(where, item, out))
+        else:
+            out.add(
+                "schema.yaml",
+                f"{where}.fields",
+                f"entry {item!r} is not a field.",
+                "write a field as {name: ..., type: ...}.",
+            )
+    seen = [f.name for f in fields]
+    for name in sorted({n for n in seen if seen.count(n) > 1}):
+        out.add(
+            "schema.yaml",
+            f"{where}.fields[{name}]",
+            "is defined twice.",
+            "keep one definition.",
+        )
     if kind is SectionKind.TABLE:
         fields = _with_row_columns(fields)
     table = raw.get("table")
     if kind is not SectionKind.SINGLE and not (
-        isinstance(table, str) and _TABLE_NAME.match(table)
+        isinstance(table, str)
+        and _TABLE_NAME.match(table)
+        and not _CELL_LIKE.match(table)
     ):
         out.add(
             "schema.yaml",
@@ -417,13 +495,26 @@ def _parse_field(where: str, raw: dict[str, Any], out: _Collector) -> FieldSpec:
         type=ftype,
         label=label,
         help=str(raw.get("help", "")),
-        required=bool(raw.get("required", False)),
-        computed=bool(raw.get("computed", False)),
+        required=_flag(raw, "required", at, out),
+        computed=_flag(raw, "computed", at, out),
         audience=audience,
         list_name=raw.get("list"),
         ref_to=raw.get("to"),
-        multi=bool(raw.get("multi", False)),
+        multi=_flag(raw, "multi", at, out),
     )
+
+
+def _flag(raw: Mapping[str, Any], key: str, at: str, out: _Collector) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        out.add(
+            "schema.yaml",
+            f"{at}.{key}",
+            f"is {value!r}, not true or false.",
+            f"write `{key}: true` or `{key}: false` without quotes.",
+        )
+        return False
+    return value
 
 
 def _check_section_links(
@@ -456,7 +547,7 @@ def _check_section_links(
                     "give each column its own label.",
                 )
             labels.add(spec.label.casefold())
-            if spec.type is FieldType.ENUM and spec.list_name not in lists:
+            if spec.type is FieldType.ENUM and lists and spec.list_name not in lists:
                 out.add(
                     "schema.yaml",
                     f"{at}.list",
@@ -495,7 +586,7 @@ def _parse_rates(
 ) -> Rates:
     raw = _mapping(doc, "rates.yaml", "(top level)", out)
     rates: dict[str, float] = {}
-    for code, rate in (raw.get("rates") or {}).items():
+    for code, rate in out.mapping(raw.get("rates"), "rates.yaml", "rates").items():
         if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
             out.add(
                 "rates.yaml",
@@ -518,7 +609,10 @@ def _parse_rates(
 
 def _parse_brand(doc: Any, out: _Collector) -> Brand:
     raw = _mapping(doc, "brand.yaml", "(top level)", out)
-    colors = {str(k): str(v) for k, v in (raw.get("colors") or {}).items()}
+    colors = {
+        str(k): str(v)
+        for k, v in out.mapping(raw.get("colors"), "brand.yaml", "colors").items()
+    }
     for key, value in colors.items():
         if not _HEX.match(value):
             out.add(
@@ -527,15 +621,28 @@ def _parse_brand(doc: Any, out: _Collector) -> Brand:
                 f"'{value}' is not a hex colour.",
                 'write six hex digits in quotes, e.g. "1F3A5F".',
             )
-    fonts = raw.get("fonts") or {}
+    fonts = out.mapping(raw.get("fonts"), "brand.yaml", "fonts")
+    lights = out.mapping(raw.get("traffic_lights"), "brand.yaml", "traffic_lights")
+    logo = raw.get("logo")
+    if logo is not None and not isinstance(logo, str):
+        out.add(
+            "brand.yaml",
+            "logo",
+            "is not a file name.",
+            "write `logo: logo.png` or `logo: null`.",
+        )
+        logo = None
     return Brand(
         company_name=str(raw.get("company_name", "")),
         colors=colors,
         heading_font=str(fonts.get("heading", "Calibri")),
         body_font=str(fonts.get("body", "Calibri")),
-        logo=raw.get("logo"),
+        logo=logo,
         traffic_lights={
-            str(k): {str(v): str(c) for v, c in (m or {}).items()}
-            for k, m in (raw.get("traffic_lights") or {}).items()
+            str(k): {
+                str(v): str(c)
+                for v, c in out.mapping(m, "brand.yaml", f"traffic_lights.{k}").items()
+            }
+            for k, m in lights.items()
         },
     )

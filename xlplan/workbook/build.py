@@ -47,8 +47,9 @@ HEADER_ROW = 3  # 0-based: title, guidance, legend, then the table header
 SPARE_ROWS = 10
 MIN_TABLE_ROWS = 15
 SCHEMA_CHUNK = 30000  # characters per cell; Excel's limit is 32,767
+FORMULA_STARTS = ("=", "+", "-", "@")
 LEGEND = "Type in the blue cells (drop-downs where there is a list); grey cells are computed."
-PRINT_WIDTH = 165  # column-width units that fit one landscape A4 page at 100%
+PRINT_WIDTH = 240  # column-width units on one landscape A4 page, printed at about 70%
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class _Builder:
         self.styles = Styles(book, pack.brand)
         self.sheets: dict[str, Worksheet] = {}
         self.next_row: dict[str, int] = {}
+        self.cover = pack.section("plan").sheet
+        self.positions: dict[str, tuple[int, int]] = {}
         self._health = health.score_health(plan, self.rules)
         self._completeness = completeness.score_completeness(plan, self.rules)
 
@@ -150,7 +153,7 @@ class _Builder:
         for section in self.pack.sections:
             self._sheet(section.sheet, section)
         self._lists_sheet()
-        for section in self.pack.sections:
+        for section in self._in_layout_order():
             if section.kind is SectionKind.SINGLE:
                 self._single(section)
             elif section.kind is SectionKind.TABLE:
@@ -159,16 +162,26 @@ class _Builder:
                 self._grid(section)
         self._cover_blocks()
         self._meta_sheet()
-        self.sheets["Cover"].activate()
+        self.sheets[self.cover].activate()
         self.book.set_properties(
             {
-                "title": f"Account plan - {self.raw.account_name}",
+                "title": f"Account plan - {_clean_text(self.raw.account_name)}",
                 "company": self.pack.brand.company_name,
-                "comments": f"Built by xlplan {xlplan.__version__} from pack {self.pack.name} {self.pack.version}",
+                "comments": f"Built by xlplan {xlplan.__version__} from pack "
+                f"{self.pack.name} {self.pack.version}",
             }
         )
 
-    # ------------------------------------------------------------ sheets
+    def _in_layout_order(self) -> list[SectionSpec]:
+        """Sections in sheet order, with the cover's computed figures above its inputs."""
+        figures_first = [
+            s
+            for s in self.pack.sections
+            if s.sheet == self.cover
+            and s.kind is SectionKind.SINGLE
+            and all(f.computed for f in s.fields)
+        ]
+        return figures_first + [s for s in self.pack.sections if s not in figures_first]
 
     def _sheet(self, name: str, section: SectionSpec) -> Worksheet:
         if name in self.sheets:
@@ -178,24 +191,22 @@ class _Builder:
         sheet.hide_gridlines(2)
         sheet.set_column(0, 0, 2)
         sheet.set_row(0, 30)
-        company = self.pack.brand.company_name
-        account = self.raw.account_name
+        account = _clean_text(self.raw.account_name)
+        is_cover = name == self.cover
         sheet.write_string(
-            0,
-            1,
-            section.title if name != "Cover" else "Account plan",
-            self.styles.title,
+            0, 1, "Account plan" if is_cover else section.title, self.styles.title
         )
         sheet.write_string(
-            1, 1, section.help if name != "Cover" else account, self.styles.subtitle
+            1, 1, account if is_cover else section.help, self.styles.subtitle
         )
         sheet.write_string(2, 1, LEGEND, self.styles.legend)
         sheet.set_landscape()
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        sheet.set_header(f"&L&8{_escape_hf(company)}&C&8{_escape_hf(account)}&R&8&A")
-        sheet.set_footer("&L&8xlplan&R&8Page &P of &N")
+        company = _escape_hf(self.pack.brand.company_name[:60])
+        sheet.set_header(f"&L&8{company}&C&8{_escape_hf(account[:60])}&R&8&A")
+        sheet.set_footer("&L&8Confidential: internal account plan&R&8Page &P of &N")
         self.next_row[name] = HEADER_ROW
         return sheet
 
@@ -203,32 +214,19 @@ class _Builder:
 
     def _single(self, section: SectionSpec) -> None:
         sheet = self.sheets[section.sheet]
-        on_cover_right = section.sheet == "Cover" and section.key != "plan"
-        label_col = 6 if on_cover_right else 1
-        row = HEADER_ROW if on_cover_right else self.next_row[section.sheet]
-        if on_cover_right:
-            sheet.set_column(5, 5, 3)
-            sheet.set_column(6, 6, 26)
-            sheet.set_column(7, 7, 16)
-            sheet.set_column(8, 8, 44)
-        else:
-            sheet.set_column(1, 1, 28)
-            sheet.set_column(2, 2, 36)
-            sheet.set_column(3, 3, 58)
-        sheet.write_string(row, label_col, section.title, self.styles.block)
-        sheet.write_blank(row, label_col + 1, None, self.styles.block)
-        sheet.write_blank(row, label_col + 2, None, self.styles.block)
+        row = self.next_row[section.sheet]
+        sheet.set_column(1, 1, 28)
+        sheet.set_column(2, 2, 36)
+        sheet.set_column(3, 3, 58)
+        for col in (1, 2, 3):
+            sheet.write_blank(row, col, None, self.styles.block)
+        sheet.write_string(row, 1, section.title, self.styles.block)
         row += 1
         values = self.raw.records.get(section.key, {})
         for spec in section.fields:
-            self._single_field(
-                sheet, section, spec, row, label_col, values.get(spec.name)
-            )
+            self._single_field(sheet, section, spec, row, values.get(spec.name))
             row += 1
-        if on_cover_right:
-            self.next_row["Cover-right"] = row + 1
-        else:
-            self.next_row[section.sheet] = row + 1
+        self.next_row[section.sheet] = row + 1
         sheet.freeze_panes(HEADER_ROW, 0)
         sheet.repeat_rows(0, 1)
 
@@ -238,34 +236,30 @@ class _Builder:
         section: SectionSpec,
         spec: FieldSpec,
         row: int,
-        col: int,
         raw: Any,
     ) -> None:
         label = spec.label + (" *" if spec.required else "")
-        sheet.write_string(row, col, label, self.styles.label)
-        sheet.write_string(row, col + 2, spec.help, self.styles.help)
+        sheet.write_string(row, 1, label, self.styles.label)
+        sheet.write_string(row, 3, spec.help, self.styles.help)
         wide = spec.type is FieldType.TEXT
         if wide and isinstance(raw, str):
             sheet.set_row(row, row_height([raw], [36]))
         fmt = self.styles.cell(spec, computed=spec.computed, wide=wide)
         if spec.name == "as_of":
-            self._as_of_cell(sheet, row, col + 1, fmt)
+            self._as_of_cell(sheet, row, 2, fmt)
         elif spec.computed:
             figure = FIELDS[spec.name]
-            sheet.write_formula(
-                row,
-                col + 1,
-                "=" + figure.formula(self.refs, self.rules),
-                fmt,
-                cached(figure.value(self.plan, self.rules)),
-            )
+            formula = "=" + figure.formula(self.refs, self.rules)
+            value = cached(figure.value(self.plan, self.rules))
+            sheet.write_formula(row, 2, formula, fmt, value)
         else:
-            _write_raw(sheet, row, col + 1, raw, fmt)
-            self._validate(sheet, section, spec, row, col + 1, row)
+            _write_raw(sheet, row, 2, raw, fmt, self.styles)
+            self._validate(sheet, section, spec, row, 2, row)
+        self.positions[spec.name] = (row, 2)
         self.book.define_name(
-            spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, col + 1)}"
+            spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, 2)}"
         )
-        self._light(sheet, section, spec, row, col + 1, row)
+        self._light(sheet, section, spec, row, 2, row)
 
     def _as_of_cell(self, sheet: Worksheet, row: int, col: int, fmt: Any) -> None:
         if self.raw.as_of is None:
@@ -379,7 +373,7 @@ class _Builder:
         else:
             for i in range(count):
                 raw = rows[i].get(spec.name) if i < len(rows) else None
-                _write_raw(sheet, first + i, col, raw, fmt)
+                _write_raw(sheet, first + i, col, raw, fmt, self.styles)
             self._validate(sheet, section, spec, first, col, first + count - 1)
         self._light(sheet, section, spec, first, col, first + count - 1)
 
@@ -429,6 +423,7 @@ class _Builder:
                 left,
                 unit,
                 self.styles.cell(unit_spec, computed=False),
+                self.styles,
             )
             cells = self.raw.grid.get(unit, {}) if unit else {}
             for j, offering in enumerate(offerings):
@@ -438,6 +433,7 @@ class _Builder:
                     left + 1 + j,
                     (cells or {}).get(offering),
                     input_fmt,
+                    self.styles,
                 )
         self._validate(sheet, section, unit_spec, top + 1, left, last)
         first_state, last_state = left + 1, left + len(offerings)
@@ -563,81 +559,75 @@ class _Builder:
     # ---------------------------------------------------- cover blocks
 
     def _cover_blocks(self) -> None:
-        sheet = self.sheets["Cover"]
-        row = self.next_row["Cover-right"]
-        row = self._completeness_block(sheet, row) + 1
+        """Completeness and health, beside the cover's figures, in columns F to I."""
+        sheet = self.sheets[self.cover]
+        sheet.set_column(4, 4, 3)
+        sheet.set_column(5, 5, 30)
+        sheet.set_column(6, 7, 12)
+        row = self._completeness_block(sheet, HEADER_ROW) + 1
         self._health_block(sheet, row)
         self._headline_lights(sheet)
 
+    def _block_header(
+        self, sheet: Worksheet, row: int, titles: tuple[str, str, str]
+    ) -> None:
+        for col, title in zip((5, 6, 7), titles, strict=True):
+            sheet.write_string(row, col, title, self.styles.block)
+
     def _completeness_block(self, sheet: Worksheet, row: int) -> int:
-        s = self.styles
-        sheet.write_string(row, 6, "Plan completeness", s.block)
-        sheet.write_string(row, 7, "Points", s.block)
-        sheet.write_string(
-            row, 8, "Checks met (what is missing: see xlplan check)", s.block
-        )
+        self._block_header(sheet, row, ("Plan completeness", "Points", "Checks met"))
         first = row + 1
-        points_fmt = self.styles.cell(FieldSpec("p", FieldType.DEC, "p"), computed=True)
-        count_fmt = self.styles.cell(FieldSpec("n", FieldType.INT, "n"), computed=True)
+        points_fmt = self.styles.figure("0.0")
+        count_fmt = self.styles.figure("0")
+        keys = list(completeness.SECTION_CHECKS)
         for i, result in enumerate(self._completeness.sections):
-            key = list(completeness.SECTION_CHECKS)[i]
-            r = first + i
-            met_cell = xl_rowcol_to_cell(r, 8)
+            key, r = keys[i], first + i
             weight = self.rules.completeness_weights.get(key, 0.0)
-            label = f"{result.section}: {weight:g} pts, {result.checks} checks"
-            sheet.write_string(r, 6, label, s.label)
-            sheet.write_formula(
-                r,
-                7,
-                "=" + completeness.section_points_formula(key, met_cell, self.rules),
-                points_fmt,
-                result.points,
+            label = f"{result.section} ({weight:g} pts, {result.checks} checks)"
+            sheet.write_string(r, 5, label, self.styles.label)
+            points = completeness.section_points_formula(
+                key, xl_rowcol_to_cell(r, 7), self.rules
             )
-            sheet.write_formula(
-                r,
-                8,
-                "=" + completeness.section_met_formula(key, self.refs, self.rules),
-                count_fmt,
-                result.met,
-            )
-            self.book.define_name(f"completeness_{key}", f"=Cover!{_abs(r, 7)}")
+            sheet.write_formula(r, 6, "=" + points, points_fmt, result.points)
+            met = completeness.section_met_formula(key, self.refs, self.rules)
+            sheet.write_formula(r, 7, "=" + met, count_fmt, result.met)
+            self.book.define_name(f"completeness_{key}", f"={self._cover_ref(r, 6)}")
         last = first + len(self._completeness.sections) - 1
         self.book.define_name(
-            COMPLETENESS_POINTS, f"=Cover!{_abs(first, 7)}:{_abs(last, 7)}"
+            COMPLETENESS_POINTS, f"={self._cover_ref(first, 6)}:{_abs(last, 6)}"
         )
         return last + 1
 
     def _health_block(self, sheet: Worksheet, row: int) -> None:
-        s = self.styles
-        sheet.write_string(row, 6, "Health components", s.block)
-        sheet.write_string(row, 7, "Score (0-1)", s.block)
-        sheet.write_string(row, 8, "Points lost", s.block)
-        score_fmt = self.styles.cell(FieldSpec("p", FieldType.DEC, "p"), computed=True)
+        self._block_header(sheet, row, ("Health components", "Score", "Points lost"))
         first = row + 1
         for i, (key, value) in enumerate(self._health.components):
             r = first + i
-            sheet.write_string(r, 6, health.COMPONENT_TITLES[key], s.label)
+            weight = self.rules.health_weights.get(key, 0.0)
+            sheet.write_string(r, 5, health.COMPONENT_TITLES[key], self.styles.label)
             _, formula = health.COMPONENTS[key]
             sheet.write_formula(
-                r, 7, "=" + formula(self.refs, self.rules), score_fmt, value
-            )
-            self.book.define_name(health_cell(key), f"=Cover!{_abs(r, 7)}")
-            lost = self.rules.health_weights.get(key, 0.0) * (1 - value)
-            sheet.write_formula(
                 r,
-                8,
-                "="
-                + health.points_lost_formula(key, xl_rowcol_to_cell(r, 7), self.rules),
-                score_fmt,
-                lost,
+                6,
+                "=" + formula(self.refs, self.rules),
+                self.styles.figure("0%"),
+                value,
+            )
+            self.book.define_name(health_cell(key), f"={self._cover_ref(r, 6)}")
+            lost = health.points_lost_formula(key, xl_rowcol_to_cell(r, 6), self.rules)
+            sheet.write_formula(
+                r, 7, "=" + lost, self.styles.figure("0.0"), weight * (1 - value)
             )
         last = first + len(self._health.components) - 1
         self.book.define_name(
-            HEALTH_COMPONENTS, f"=Cover!{_abs(first, 6)}:{_abs(last, 6)}"
+            HEALTH_COMPONENTS, f"={self._cover_ref(first, 5)}:{_abs(last, 5)}"
         )
         self.book.define_name(
-            HEALTH_POINTS_LOST, f"=Cover!{_abs(first, 8)}:{_abs(last, 8)}"
+            HEALTH_POINTS_LOST, f"={self._cover_ref(first, 7)}:{_abs(last, 7)}"
         )
+
+    def _cover_ref(self, row: int, col: int) -> str:
+        return f"{_quote_sheet(self.cover)}!{_abs(row, col)}"
 
     def _headline_lights(self, sheet: Worksheet) -> None:
         """Traffic lights on the cover's headline cells."""
@@ -651,7 +641,9 @@ class _Builder:
             ("overdue_actions", ">0", "bad"),
             ("open_high_risks", ">0", "bad"),
         ):
-            row, col = self._cover_address(name)
+            if name not in self.positions:
+                continue
+            row, col = self.positions[name]
             cell = xl_rowcol_to_cell(row, col)
             guard = f"ISNUMBER({cell})" if test[0] in "<>" else "TRUE"
             sheet.conditional_format(
@@ -665,12 +657,6 @@ class _Builder:
                     "format": self.styles.fills[light],
                 },
             )
-
-    def _cover_address(self, name: str) -> tuple[int, int]:
-        for key, (sheet, row, col) in _cover_positions(self.pack).items():
-            if key == name and sheet == "Cover":
-                return row, col
-        raise KeyError(name)
 
     # ------------------------------------------------------ lists, meta
 
@@ -717,23 +703,6 @@ class _Builder:
 
 _BAD_WHEN_TRUE = {"overdue", "review_overdue"}
 _GOOD_WHEN_TRUE = {"engaged", "on_track", "smart_complete"}
-
-
-def _cover_positions(pack: Pack) -> dict[str, tuple[str, int, int]]:
-    """Where each single field's value sits: the same walk the builder makes."""
-    positions: dict[str, tuple[str, int, int]] = {}
-    left_row: dict[str, int] = {}
-    for section in pack.sections:
-        if section.kind is not SectionKind.SINGLE:
-            continue
-        right = section.sheet == "Cover" and section.key != "plan"
-        row = HEADER_ROW if right else left_row.get(section.sheet, HEADER_ROW)
-        col = 7 if right else 2
-        for i, spec in enumerate(section.fields):
-            positions[spec.name] = (section.sheet, row + 1 + i, col)
-        if not right:
-            left_row[section.sheet] = row + len(section.fields) + 2
-    return positions
 
 
 def _validation(spec: FieldSpec) -> dict[str, Any]:
@@ -790,7 +759,9 @@ def _validation(spec: FieldSpec) -> dict[str, Any]:
     return {"validate": "any"}
 
 
-def _write_raw(sheet: Worksheet, row: int, col: int, raw: Any, fmt: Any) -> None:
+def _write_raw(
+    sheet: Worksheet, row: int, col: int, raw: Any, fmt: Any, styles: Styles
+) -> None:
     """Write a value as a rep would have typed it; text is never taken as a formula."""
     if raw is None or raw == "":
         sheet.write_blank(row, col, None, fmt)
@@ -803,7 +774,10 @@ def _write_raw(sheet: Worksheet, row: int, col: int, raw: Any, fmt: Any) -> None
     elif isinstance(raw, dt.date):
         sheet.write_datetime(row, col, dt.datetime.combine(raw, dt.time()), fmt)
     else:
-        sheet.write_string(row, col, _clean_text(str(raw)), fmt)
+        text = _clean_text(str(raw))
+        # A leading = + - @ stays text even when the rep edits the cell later.
+        shown = styles.quoted(fmt) if text[:1] in FORMULA_STARTS else fmt
+        sheet.write_string(row, col, text, shown)
 
 
 def _clean_text(text: str) -> str:

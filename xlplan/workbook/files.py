@@ -18,7 +18,7 @@ _RESERVED = {
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
 }
-MAX_STEM = 100
+MAX_STEM_BYTES = 150  # well under the 255-byte limit of most file systems
 
 
 def safe_stem(name: str, fallback: str = "plan") -> str:
@@ -28,7 +28,10 @@ def safe_stem(name: str, fallback: str = "plan") -> str:
     device names such as ``CON``; empty results become ``fallback``.
     """
     stem = _FORBIDDEN.sub(" ", name)
-    stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")[:MAX_STEM].rstrip(". ")
+    stem = re.sub(r"\s+", " ", stem).strip().strip(".").strip()
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(". ")
     if not stem:
         stem = fallback
     if stem.split(".")[0].upper() in _RESERVED:
@@ -46,6 +49,14 @@ def unique_path(folder: Path, stem: str, suffix: str, taken: set[str]) -> Path:
     return folder / f"{candidate}{suffix}"
 
 
+def _mode_for(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
     """Write ``content`` to ``path`` through a temporary file and a rename.
 
@@ -58,6 +69,7 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
             hint="Pass --force to replace it, or choose another output folder.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
@@ -66,6 +78,9 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+        # mkstemp makes an owner-only file; give it the mode a plain write
+        # would (or the replaced file's) so colleagues can open the plan.
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

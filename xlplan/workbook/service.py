@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from xlplan.core.completeness import score_completeness
 from xlplan.core.health import score_health
 from xlplan.core.rules import rules_from_pack
-from xlplan.errors import OutputExistsError
+from xlplan.errors import OutputExistsError, OutputWriteError
 from xlplan.model.pack import Pack
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.files import safe_stem, unique_path, write_atomic
@@ -44,25 +45,69 @@ def write_plans(
 ) -> list[Path]:
     """Write one workbook per plan into ``out_dir``, named after the account.
 
-    Every target is checked before any file is written, so a refused
-    overwrite leaves the folder as it was.
+    Every target is checked and every workbook built before any file is
+    written, so a refused overwrite or a bad plan leaves the folder as it was.
+    If writing fails part-way (disk full, folder gone), the files this batch
+    created are removed again and the error says so.
     """
     taken: set[str] = set()
     names = stems or [safe_stem(p.account_name) for p in plans]
     targets = [unique_path(out_dir, name, ".xlsx", taken) for name in names]
+    _check_output_folder(out_dir)
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
         shown = ", ".join(existing[:3]) + (" ..." if len(existing) > 3 else "")
+        noun = (
+            "workbook already exists"
+            if len(existing) == 1
+            else "workbooks already exist"
+        )
         raise OutputExistsError(
-            f"{len(existing)} workbook(s) already exist: {shown}",
+            f"{len(existing)} {noun}: {shown}",
             hint="Pass --force to replace them, or choose another output folder.",
         )
-    for plan, target in zip(plans, targets, strict=False):
-        started = time.perf_counter()
-        result = build_plan_workbook(pack, plan, today=today)
-        write_atomic(target, result.content, force=force)
-        log.info("built %s in %.3fs", target, time.perf_counter() - started)
+    started = time.perf_counter()
+    contents = [build_plan_workbook(pack, plan, today=today).content for plan in plans]
+    log.info(
+        "built %d workbooks in %.3fs", len(contents), time.perf_counter() - started
+    )
+    created: list[Path] = []
+    for content, target in zip(contents, targets, strict=True):
+        is_new = not target.exists()
+        try:
+            write_atomic(target, content, force=force)
+        except OSError as exc:
+            for path in created:
+                path.unlink(missing_ok=True)
+            raise OutputWriteError(
+                f"Cannot write {target}: {exc.strerror or exc}. "
+                f"{len(created)} new workbook(s) of this run were removed again.",
+                hint="Free some space or choose another output folder, then run again.",
+            ) from None
+        if is_new:
+            created.append(target)
     return targets
+
+
+def _check_output_folder(out_dir: Path) -> None:
+    """Refuse, before any work, an output path that is a file or cannot be made."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputWriteError(
+            f"{out_dir} is a file, not a folder.",
+            hint="Choose a folder for the workbooks.",
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputWriteError(
+            f"Cannot create the folder {out_dir}: {exc.strerror or exc}.",
+            hint="Choose a folder you can write to.",
+        ) from None
+    if not os.access(out_dir, os.W_OK):
+        raise OutputWriteError(
+            f"Cannot write to {out_dir}: permission denied.",
+            hint="Choose a folder you can write to.",
+        )
 
 
 def build_demo(

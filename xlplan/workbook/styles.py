@@ -15,6 +15,9 @@ from xlsxwriter.workbook import Workbook
 from xlplan.model.pack import Brand, FieldSpec, FieldType
 
 NUMBER_FORMATS = {
+    # Excel shows a boolean as TRUE/FALSE whatever the format; LibreOffice
+    # needs this format or it prints 1 and 0.
+    FieldType.BOOL: '"TRUE";"TRUE";"FALSE"',
     FieldType.DATE: "d mmm yyyy",
     FieldType.MONEY: "#,##0",
     FieldType.PCT: "0%",
@@ -33,6 +36,7 @@ class Styles:
         c = brand.colors
         self._base = {"font_name": brand.body_font, "font_size": 10, "valign": "top"}
         self._cache: dict[tuple[Any, ...], Format] = {}
+        self._props: dict[int, dict[str, Any]] = {}
         self.title = self._add(
             font_size=18,
             bold=True,
@@ -77,7 +81,33 @@ class Styles:
         }
 
     def _add(self, **props: Any) -> Format:
-        return self._book.add_format({**self._base, **props})
+        fmt = self._book.add_format({**self._base, **props})
+        self._props[id(fmt)] = props
+        return fmt
+
+    def figure(self, number_format: str) -> Format:
+        """A computed cell with ``number_format`` (for the cover's score blocks)."""
+        key = ("figure", number_format)
+        if key not in self._cache:
+            c = self.brand.colors
+            self._cache[key] = self._add(
+                bg_color=c.get("computed", "F2F2F2"),
+                border=1,
+                border_color="D0D0D0",
+                font_color="404040",
+                num_format=number_format,
+                align="right",
+            )
+        return self._cache[key]
+
+    def quoted(self, fmt: Format) -> Format:
+        """``fmt`` with Excel's quote prefix, so text like "=x" stays text when edited."""
+        key = ("quoted", id(fmt))
+        if key not in self._cache:
+            props = {k: v for k, v in self._props[id(fmt)].items()}
+            props["quote_prefix"] = True
+            self._cache[key] = self._add(**props)
+        return self._cache[key]
 
     def cell(self, spec: FieldSpec, *, computed: bool, wide: bool = False) -> Format:
         """The format of a value cell for ``spec``, input or computed."""
@@ -100,13 +130,10 @@ class Styles:
                 props["num_format"] = number_format
             if spec.type in (FieldType.TEXT, FieldType.STR, FieldType.REF) or wide:
                 props["text_wrap"] = True
-            if spec.type in (
-                FieldType.BOOL,
-                FieldType.DATE,
-                FieldType.PCT,
-                FieldType.INT,
-            ):
+            if spec.type in (FieldType.BOOL, FieldType.DATE):
                 props["align"] = "center"
+            elif spec.type.is_number:
+                props["align"] = "right"
             self._cache[key] = self._add(**props)
         return self._cache[key]
 
