@@ -131,6 +131,61 @@ def _edit(folder: Path, file: str, change) -> None:
             "level",
         ),
         ("pack.yaml", lambda d: d.pop("version"), "pack.yaml", "version"),
+        (
+            "scoring.yaml",
+            lambda d: d["health"]["weights"].update(freshness=25),
+            "scoring.yaml",
+            "health.weights",
+        ),
+        (
+            "scoring.yaml",
+            lambda d: d["health"].update(bands={"Green": 50, "Amber": 75, "Red": 0}),
+            "scoring.yaml",
+            "health.bands",
+        ),
+        (
+            "lists.yaml",
+            lambda d: d["account_tier"].append("Enterprise"),
+            "scoring.yaml",
+            "selection.tiers",
+        ),
+        (
+            "lists.yaml",
+            lambda d: d.update(opportunity_stage=["Lead", "Closed"]),
+            "lists.yaml",
+            "opportunity_stage",
+        ),
+        (
+            "scoring.yaml",
+            lambda d: d.update(default_review_cadence="Yearly"),
+            "scoring.yaml",
+            "default_review_cadence",
+        ),
+        (
+            "scoring.yaml",
+            lambda d: d["completeness"]["weights"].update(cover="five"),
+            "scoring.yaml",
+            "completeness.weights.cover",
+        ),
+        ("schema.yaml", lambda d: d["sections"].pop(12), "schema.yaml", "linked_risk"),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][1]["fields"].pop(21),
+            "schema.yaml",
+            "fields[revenue_current]",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][2].update(sheet="Lists"),
+            "schema.yaml",
+            "sections[team].sheet",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][2].update(table="AB12"),
+            "schema.yaml",
+            "sections[team].table",
+        ),
     ],
 )
 def test_check_names_file_key_and_fix(
@@ -153,6 +208,43 @@ def test_check_reports_yaml_syntax_with_line(tmp_path):
     problems = check_pack(folder)
     assert problems[0].file == "lists.yaml"
     assert problems[0].key.startswith("line ")
+
+
+def test_yes_no_list_values_must_be_quoted(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    text = (
+        (folder / "lists.yaml")
+        .read_text()
+        .replace(
+            "account_tier: [Key, Strategic, Other]", "account_tier: [Yes, No, Maybe]"
+        )
+    )
+    (folder / "lists.yaml").write_text(text)
+    assert any(
+        p.key == "account_tier" and "true/false" in p.message
+        for p in check_pack(folder)
+    )
+
+
+def test_empty_files_and_folders_are_problems_not_valid_packs(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    for path in folder.glob("*.yaml"):
+        path.write_text("")
+    assert any(
+        p.file == "pack.yaml" and "empty" in p.message for p in check_pack(folder)
+    )
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (problem,) = check_pack(empty)
+    assert "template init" in problem.fix
+
+
+def test_a_key_written_twice_is_reported(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    (folder / "brand.yaml").write_text(
+        (folder / "brand.yaml").read_text() + "company_name: Again\n"
+    )
+    assert any("written twice" in p.message for p in check_pack(folder))
 
 
 def test_check_reports_a_missing_file(tmp_path):
