@@ -212,6 +212,45 @@ def demo(
         click.echo(line.rstrip())
 
 
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the issues as JSON (one object)."
+)
+@click.option(
+    "--fix-ids",
+    is_flag=True,
+    help="Fill missing row ids in each plan (writes the file).",
+)
+@_reports_errors
+def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
+    """Check plan workbooks and list every issue with file, sheet and cell.
+
+    PLANS are workbooks or folders (searched recursively). Exits 0 when no plan
+    has an error, 1 otherwise; a bad file is reported and the check goes on.
+
+    \b
+    Examples:
+      xlplan check plans/
+      xlplan check acme.xlsx --json
+      xlplan check plans/ --fix-ids
+    """
+    import json
+
+    from xlplan.workbook.checking import check_files, find_plan_files
+
+    files = find_plan_files(plans)
+    if not files:
+        raise click.BadParameter("no .xlsx or .xlsm files found.", param_hint="PLANS")
+    report = check_files(files, fix_ids=fix_ids)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    sys.exit(1 if report.has_errors else 0)
+
+
 @main.group()
 def template() -> None:
     """Copy and check template packs (schema, lists, scores, brand)."""

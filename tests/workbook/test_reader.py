@@ -1,0 +1,343 @@
+"""Reading plans back: round trips, messy values, engines, bad files, corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import AS_OF, CORPUS, requires_libreoffice
+from tests.workbook.plans import edge_plans, sample_plans
+from xlplan.cli import main
+from xlplan.model.issues import Severity
+from xlplan.model.pack import SectionKind
+from xlplan.workbook.build import build_plan_workbook, with_default_rows
+from xlplan.workbook.inputs import PlanInput, to_plan
+from xlplan.workbook.reader import SOURCE_ROW, read_plan
+
+DEFAULTED = {"acceptance", "client_visible", "about_relationship", "review_cadence"}
+
+
+@pytest.fixture(scope="module")
+def built(pack):
+    plans = {**sample_plans(pack), **edge_plans()}
+    return {
+        name: (raw, build_plan_workbook(pack, raw, today=AS_OF))
+        for name, raw in plans.items()
+    }
+
+
+def _codes(read) -> list[str]:
+    return [issue.code for issue in read.issues]
+
+
+def test_every_sample_reads_back_as_built(pack, built):
+    # edge-messy holds text a rep meant as numbers; the reader reads what was
+    # meant, where the workbook's own formulas see text (tested separately).
+    for name, (raw, result) in built.items():
+        if name == "edge-messy":
+            continue
+        read = read_plan(result.content, name)
+        assert read.plan is not None, read.issues
+        expected = to_plan(pack, with_default_rows(pack, raw), AS_OF)
+        assert read.plan.as_of == AS_OF
+        for section in pack.sections:
+            if section.kind is SectionKind.SINGLE:
+                got, want = (
+                    read.plan.records[section.key],
+                    expected.records[section.key],
+                )
+                for spec in section.input_fields:
+                    if spec.name not in DEFAULTED and spec.name != "as_of":
+                        assert got.get(spec.name) == want.get(spec.name), (
+                            name,
+                            spec.name,
+                        )
+            elif section.kind is SectionKind.TABLE:
+                want_rows = [
+                    r
+                    for r in expected.rows(section.key)
+                    if any(v is not None for v in r.values())
+                ]
+                got_rows = read.plan.rows(section.key)
+                assert len(got_rows) == len(want_rows), (name, section.key)
+                for got, want in zip(got_rows, want_rows, strict=True):
+                    for key, value in want.items():
+                        if key not in DEFAULTED:
+                            assert got.get(key) == value, (name, section.key, key)
+
+
+def test_white_space_grid_reads_as_rows(built):
+    read = read_plan(built["halvorsen-logistics"][1].content)
+    cells = read.plan.rows("white_space")
+    assert cells and {"business_unit", "offering", "state"} <= set(cells[0])
+    assert any(c["state"] == "In use" for c in cells)
+
+
+def test_fast_reader_and_openpyxl_fallback_agree(built):
+    for name, (_, result) in built.items():
+        fast = read_plan(result.content, name)
+        slow = read_plan(result.content, name, engine="openpyxl")
+        assert fast.plan == slow.plan, name
+        assert [str(i) for i in fast.issues] == [str(i) for i in slow.issues], name
+
+
+def test_deliberate_sample_typos_are_reported_with_their_cell(built):
+    read = read_plan(built["corvane-retail"][1].content, "corvane.xlsx")
+    by_code = {(i.code, i.sheet, i.cell): i for i in read.issues}
+    assert ("value.not_a_number", "Profile", "C29") in by_code
+    typo = next(i for i in read.issues if "Suporter" in i.message)
+    assert "Did you mean 'Supporter'" in typo.message and typo.sheet == "Stakeholders"
+    assert any(
+        i.code == "value.unknown_reference" and "Marcus Delany" in i.message
+        for i in read.issues
+    )
+    assert any(i.code == "data.done_without_date" for i in read.issues)
+    assert all(i.file == "corvane.xlsx" for i in read.issues)
+
+
+def _edited(pack, edit) -> bytes:
+    raw = PlanInput(
+        records={"plan": {"account_name": "Messy Co", "plan_status": "Active"}},
+        tables={"stakeholders": [{"name": "Ann Lee"}], "team": [{"name": "Bo Rep"}]},
+        as_of=AS_OF,
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(build_plan_workbook(pack, raw, today=AS_OF).content)
+    )
+    edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _set(book, name: str, value) -> None:
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    book[sheet][ref.replace("$", "")].value = value
+
+
+def test_messy_values_read_as_meant(pack):
+    def edit(book):
+        _set(book, "revenue_current", "$1.2M")
+        _set(book, "revenue_prior", "1,200")
+        _set(book, "gross_margin_pct", "45%")
+        _set(book, "estimated_wallet", "TBD")
+        _set(book, "client_since", "2024-03-31")
+        _set(book, "contract_end_date", 46387)  # a serial number typed into a date cell
+        _set(book, "reference_customer", "yes")
+        _set(book, "relationship_strength", "good")
+        _set(book, "industry", "007")
+        _set(book, "hq_location", "NA")
+        _set(book, "employees", "#N/A")
+        book["Profile"]["C9"].data_type = "e"
+
+    read = read_plan(_edited(pack, edit))
+    profile = read.plan.records["profile"]
+    assert profile["revenue_current"] == 1_200_000
+    assert profile["revenue_prior"] == 1200
+    assert profile["gross_margin_pct"] == pytest.approx(0.45)
+    assert profile["estimated_wallet"] is None
+    assert profile["client_since"] == dt.date(2024, 3, 31)
+    assert profile["contract_end_date"] == dt.date(2026, 12, 31)
+    assert profile["reference_customer"] is True
+    assert profile["relationship_strength"] == "Good"
+    assert profile["industry"] == "007" and profile["hq_location"] == "NA"
+    codes = _codes(read)
+    assert "value.number_as_text" in codes and "value.not_a_number" in codes
+    assert "value.date_as_text" in codes
+
+
+def test_an_excel_error_is_kept_apart_from_a_blank(pack):
+    def edit(book):
+        sheet, ref = next(iter(book.defined_names["employees"].destinations))
+        cell = book[sheet][ref.replace("$", "")]
+        cell.value = "#DIV/0!"
+        cell.data_type = "e"
+
+    read = read_plan(_edited(pack, edit))
+    error = next(i for i in read.issues if i.code == "value.excel_error")
+    assert "#DIV/0!" in error.message and error.sheet == "Profile"
+    assert read.plan.records["profile"]["employees"] is None
+
+
+def test_rows_typed_just_below_a_table_are_read_and_reported(pack):
+    def edit(book):
+        sheet = book["Stakeholders"]
+        table = sheet.tables["Stakeholders"]
+        last_row = openpyxl.utils.cell.range_boundaries(table.ref)[3]
+        sheet.cell(last_row + 1, 3).value = "Late Larry"
+
+    read = read_plan(_edited(pack, edit))
+    names = [r["name"] for r in read.plan.rows("stakeholders")]
+    assert names == ["Ann Lee", "Late Larry"]
+    assert "structure.row_below_table" in _codes(read)
+
+
+def test_a_formula_typed_over_is_reported_as_disagreeing(pack):
+    read = read_plan(_edited(pack, lambda book: _set(book, "engaged_contacts", 7)))
+    stale = [i for i in read.issues if i.code == "value.stale_result"]
+    assert stale and "Engaged contacts" in stale[0].message
+
+
+def test_a_deleted_sheet_or_table_is_reported_not_fatal(pack):
+    read = read_plan(_edited(pack, lambda book: book.remove(book["KPIs"])), "p.xlsx")
+    assert read.plan is not None
+    missing = [i for i in read.issues if i.code == "structure.table_missing"]
+    assert missing and "KPIs" in missing[0].message
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "not a zip": (b"Account,Owner\nAcme,Ann\n", "file.not_a_workbook"),
+    "lock file": (b"\x05Maya Lindqvist" + b" " * 40, "file.not_a_workbook"),
+    "legacy xls": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 600
+        + "Workbook".encode("utf-16-le"),
+        "file.legacy_xls",
+    ),
+    "encrypted": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 600
+        + "EncryptedPackage".encode("utf-16-le"),
+        "file.encrypted",
+    ),
+    "word file": (_zip({"word/document.xml": b"<w/>"}), "file.not_a_workbook"),
+    "zip bomb": (
+        _zip({"xl/workbook.xml": b"<a/>", "xl/big.xml": b"\0" * (300 * 2**20)}),
+        "file.zip_bomb",
+    ),
+    "xml bomb": (
+        _zip(
+            {
+                "xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+            }
+        ),
+        "file.xml_bomb",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_files_get_a_clear_error(case):
+    content, code = BAD_FILES[case]
+    read = read_plan(content, f"{case}.xlsx")
+    assert read.plan is None
+    (issue,) = read.issues
+    assert issue.code == code and issue.severity is Severity.ERROR
+    assert issue.file == f"{case}.xlsx" and issue.hint
+
+
+def test_a_truncated_workbook(built):
+    content = built["halvorsen-logistics"][1].content
+    read = read_plan(content[: len(content) // 2], "cut.xlsx")
+    assert read.plan is None and read.issues[0].code in (
+        "file.corrupt_zip",
+        "file.bad_xml",
+    )
+
+
+def test_an_oversized_file_names_the_limit(monkeypatch):
+    from xlplan.workbook import package
+
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", 1000)
+    read = read_plan(b"PK" + b"\0" * 2000, "big.xlsx")
+    assert read.issues[0].code == "file.too_large" and "limit" in read.issues[0].message
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not present")
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_every_real_world_workbook_gets_a_clear_message(engine):
+    files = sorted((CORPUS / "xlsx").glob("*.xls*"))
+    assert len(files) >= 15
+    for path in files:
+        read = read_plan(path.read_bytes(), path.name, engine=engine)
+        assert read.plan is None, path.name
+        (issue,) = read.issues
+        assert issue.code == "file.not_a_plan", (path.name, issue)
+        assert issue.file == path.name and "xlplan new" in issue.hint
+
+
+def test_check_command_groups_issues_and_goes_on_past_bad_files(built, tmp_path):
+    for name in ("corvane-retail", "halvorsen-logistics"):
+        (tmp_path / f"{name}.xlsx").write_bytes(built[name][1].content)
+    (tmp_path / "broken.xlsx").write_bytes(b"junk")
+    (tmp_path / "~$halvorsen-logistics.xlsx").write_bytes(b"lock")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "broken.xlsx (not read): 1 error" in result.output
+    assert (
+        "Suporter" in result.output
+        and "halvorsen-logistics.xlsx (HALV-FY27): no issues" in result.output
+    )
+    assert "~$" not in result.output
+    clean = CliRunner().invoke(
+        main, ["check", str(tmp_path / "halvorsen-logistics.xlsx")]
+    )
+    assert clean.exit_code == 0
+
+
+def test_check_json_shape(built, tmp_path):
+    path = tmp_path / "corvane.xlsx"
+    path.write_bytes(built["corvane-retail"][1].content)
+    result = CliRunner().invoke(main, ["check", str(path), "--json"])
+    data = json.loads(result.output)
+    assert data["version"] == 1
+    (entry,) = data["files"]
+    assert entry["plan_id"] == "CORV-2027H1"
+    issue = entry["issues"][0]
+    assert set(issue) == {
+        "code",
+        "severity",
+        "file",
+        "sheet",
+        "cell",
+        "message",
+        "hint",
+    }
+
+
+def test_fix_ids_fills_missing_ids_once(built, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(built["halvorsen-logistics"][1].content)
+    first = CliRunner().invoke(main, ["check", str(path), "--fix-ids"])
+    assert first.exit_code == 0 and "filled" in first.output
+    read = read_plan(path.read_bytes())
+    assert all(row["id"] for row in read.plan.rows("stakeholders"))
+    ids = [row["id"] for row in read.plan.rows("actions")]
+    assert len(set(ids)) == len(ids)
+    second = CliRunner().invoke(main, ["check", str(path), "--fix-ids"])
+    assert "filled" not in second.output
+    assert [r["id"] for r in read_plan(path.read_bytes()).plan.rows("actions")] == ids
+
+
+@requires_libreoffice
+@pytest.mark.libreoffice
+def test_a_plan_saved_again_by_libreoffice_reads_as_before(built, tmp_path):
+    from tests.libreoffice import recalculate
+
+    path = tmp_path / "halvorsen.xlsx"
+    path.write_bytes(built["halvorsen-logistics"][1].content)
+    (saved,) = recalculate([path], tmp_path / "lo")
+    before = read_plan(path.read_bytes())
+    after = read_plan(saved.read_bytes())
+    assert after.plan is not None, after.issues
+    strip = lambda plan: {
+        k: [{f: v for f, v in r.items() if f != SOURCE_ROW} for r in rows]  # noqa: E731
+        for k, rows in plan.tables.items()
+    }
+    assert after.plan.records == before.plan.records
+    assert strip(after.plan) == strip(before.plan)
+    assert [i.code for i in after.issues] == [i.code for i in before.issues]

@@ -1,0 +1,271 @@
+"""Read what reps really type into a field's type, and say what was odd.
+
+A cell may hold the right type, or text that means it ("$1.2M", "45%",
+"1,200", "31/03/2026"), or something that cannot be used ("TBD", "Q3", a typo
+in a drop-down value, an Excel error). ``coerce`` returns the value xlplan
+will use (``None`` when there is none) and, where the cell was not clean, a
+``Finding`` that becomes an issue naming the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xlplan.core.excel import EXCEL_EPOCH
+from xlplan.model.issues import Severity
+from xlplan.model.pack import FieldSpec, FieldType
+from xlplan.model.values import match_enum
+
+EPOCH_1904 = dt.date(1904, 1, 1)
+PLACEHOLDERS = {
+    "tbd",
+    "tbc",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "?",
+    "??",
+    "unknown",
+    "none",
+    "nil",
+    "tba",
+}
+_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
+_NUMBER = re.compile(
+    r"^(?P<neg>-)?\(?(?P<cur>[$€£¥]|[A-Z]{3})?\s*(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"\s*(?P<suffix>k|m|mm|bn|b|%)?\)?\s*(?P<cur2>[A-Z]{3})?$",
+    re.IGNORECASE,
+)
+_TRUE = {"true", "yes", "y", "x", "1", "wahr", "vrai"}
+_FALSE = {"false", "no", "n", "0", "falsch", "faux"}
+_TEXT_DATES = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d.%m.%Y",
+)
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error value (#N/A, #DIV/0! ...) kept apart from a blank cell."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something odd about one cell: code, severity, message and what to do."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+
+
+def coerce(
+    spec: FieldSpec, raw: Any, choices: Sequence[str] = (), *, date1904: bool = False
+) -> tuple[Any, Finding | None]:
+    """The value to use for ``raw`` in ``spec``'s type, and a finding if it was not clean."""
+    if isinstance(raw, ErrorValue):
+        return None, Finding(
+            "value.excel_error",
+            Severity.WARNING,
+            f"{spec.label}: the cell holds the error {raw.code}.",
+            "Fix the formula or type a value; the cell is read as blank.",
+        )
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if spec.type.is_number:
+        return _number(spec, raw)
+    if spec.type is FieldType.DATE:
+        return _date(spec, raw, date1904)
+    if spec.type is FieldType.BOOL:
+        return _bool(spec, raw)
+    if spec.type is FieldType.ENUM:
+        return _enum(spec, raw, choices)
+    if spec.type is FieldType.REF:
+        names = tuple(n.strip() for n in str(raw).split(";") if n.strip())
+        return (names if spec.multi else names[0]), None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw)), None
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.isoformat()[:10], None
+    return str(raw), None
+
+
+def _number(spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
+    if isinstance(raw, bool):
+        return None, _not_a_number(spec, raw)
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        parsed = parse_number_text(raw)
+        if parsed is None:
+            return None, _not_a_number(spec, raw)
+        value, was_percent = parsed
+        if spec.type is FieldType.PCT and was_percent:
+            value /= 100
+        return _whole(spec, value), Finding(
+            "value.number_as_text",
+            Severity.WARNING,
+            f"{spec.label}: '{raw}' is text; read as {_show(value, spec)}.",
+            "Type it as a plain number so Excel's own formulas count it too.",
+        )
+    else:
+        return None, _not_a_number(spec, raw)
+    if spec.type is FieldType.INT and not value.is_integer():
+        return value, Finding(
+            "value.not_whole",
+            Severity.WARNING,
+            f"{spec.label}: {value:g} is not a whole number.",
+            "Round it.",
+        )
+    return _whole(spec, value), None
+
+
+def _whole(spec: FieldSpec, value: float) -> float | int:
+    return int(value) if spec.type is FieldType.INT and value.is_integer() else value
+
+
+def _show(value: float, spec: FieldSpec) -> str:
+    return f"{value:.0%}" if spec.type is FieldType.PCT else f"{value:,.10g}"
+
+
+def parse_number_text(text: str) -> tuple[float, bool] | None:
+    """A number written as text ("$1.2M", "45%", "1,200", "(300)"); ``None`` if it is not one.
+
+    Returns the number and whether it carried a percent sign.
+    """
+    cleaned = text.strip().replace("\u00a0", " ")
+    if cleaned.casefold() in PLACEHOLDERS:
+        return None
+    match = _NUMBER.match(cleaned)
+    if not match:
+        return None
+    value = float(match.group("digits").replace(",", ""))
+    suffix = (match.group("suffix") or "").lower()
+    if suffix in _MULTIPLIERS:
+        value *= _MULTIPLIERS[suffix]
+    negative = bool(match.group("neg")) or (
+        cleaned.startswith("(") and cleaned.endswith(")")
+    )
+    return (-value if negative else value), suffix == "%"
+
+
+def _not_a_number(spec: FieldSpec, raw: Any) -> Finding:
+    return Finding(
+        "value.not_a_number",
+        Severity.WARNING,
+        f"{spec.label}: '{raw}' is not a number.",
+        "Type a number, or leave the cell blank until you know it.",
+    )
+
+
+def from_serial(serial: float, date1904: bool) -> dt.date:
+    """The date of an Excel serial number in either date system."""
+    base = EPOCH_1904 if date1904 else EXCEL_EPOCH
+    return base + dt.timedelta(days=int(serial))
+
+
+def _date(spec: FieldSpec, raw: Any, date1904: bool) -> tuple[Any, Finding | None]:
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:
+            return from_serial(raw, date1904), None
+        return None, _not_a_date(spec, raw)
+    if isinstance(raw, str):
+        day = parse_date_text(raw)
+        if day is None:
+            return None, _not_a_date(spec, raw)
+        return day, Finding(
+            "value.date_as_text",
+            Severity.WARNING,
+            f"{spec.label}: '{raw}' is text; read as {day:%d %b %Y}.",
+            "Type it as a date so Excel's own formulas count it too.",
+        )
+    return None, _not_a_date(spec, raw)
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """A date written as text, in ISO or an unambiguous common form."""
+    cleaned = text.strip().replace(",", "")
+    for pattern in _TEXT_DATES:
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    readings = set()
+    for pattern in ("%d/%m/%Y", "%m/%d/%Y"):
+        try:
+            readings.add(dt.datetime.strptime(cleaned, pattern).date())
+        except ValueError:
+            continue
+    return readings.pop() if len(readings) == 1 else None
+
+
+def _not_a_date(spec: FieldSpec, raw: Any) -> Finding:
+    return Finding(
+        "value.not_a_date",
+        Severity.WARNING,
+        f"{spec.label}: '{raw}' is not a date.",
+        "Type a date such as 2026-03-31, or leave the cell blank.",
+    )
+
+
+def _bool(spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        # LibreOffice has no boolean cell: it saves TRUE as =TRUE() holding 1.
+        return raw == 1, None
+    text = str(raw).strip().casefold()
+    if isinstance(raw, (int, float)):
+        text = str(int(raw)) if float(raw).is_integer() else text
+    if text in _TRUE or text in _FALSE:
+        value = text in _TRUE
+        return value, Finding(
+            "value.bool_as_text",
+            Severity.INFO,
+            f"{spec.label}: '{raw}' read as {'TRUE' if value else 'FALSE'}.",
+            "Pick TRUE or FALSE from the drop-down.",
+        )
+    return None, Finding(
+        "value.not_a_bool",
+        Severity.WARNING,
+        f"{spec.label}: '{raw}' is not TRUE or FALSE.",
+        "Pick TRUE or FALSE from the drop-down.",
+    )
+
+
+def _enum(
+    spec: FieldSpec, raw: Any, choices: Sequence[str]
+) -> tuple[Any, Finding | None]:
+    text = (
+        str(raw).strip()
+        if not isinstance(raw, float) or not raw.is_integer()
+        else str(int(raw))
+    )
+    matched = match_enum(text, choices)
+    if matched is not None:
+        return matched, None
+    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+    guess = f" Did you mean '{close[0]}'?" if close else ""
+    return None, Finding(
+        "value.not_in_list",
+        Severity.WARNING,
+        f"{spec.label}: '{raw}' is not in the list.{guess}",
+        f"Pick one of: {', '.join(choices)}.",
+    )

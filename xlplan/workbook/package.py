@@ -1,0 +1,266 @@
+"""The small XML parts of an .xlsx package: sheets, defined names, tables.
+
+Cell values come from a fast Rust reader; what it does not give (where each
+table sits and what its columns are called, which cell a defined name points
+at, the 1904 date flag, which cells hold Excel errors) is read here from the
+package XML. The package is checked first: its size, its uncompressed size
+and compression ratio (zip bombs), and every XML part for DTDs (XML bombs).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from xlsxwriter.utility import xl_cell_to_rowcol
+
+from xlplan.errors import XlplanError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_APPLIES_ABOVE = 1024 * 1024
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RANGE = re.compile(
+    r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$"
+)
+
+
+class PlanFileError(XlplanError):
+    """The file cannot be read as a workbook at all; ``code`` names the cause."""
+
+    def __init__(self, code: str, message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """An Excel table: name, sheet, header row and data rows (0-based), columns."""
+
+    name: str
+    sheet: str
+    header_row: int
+    first_col: int
+    last_row: int
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedCell:
+    """A defined name that points at one cell (0-based row and column)."""
+
+    sheet: str
+    row: int
+    col: int
+
+
+@dataclass
+class Package:
+    """What xlplan needs from the package XML of one workbook."""
+
+    sheets: list[str] = field(default_factory=list)
+    sheet_paths: dict[str, str] = field(default_factory=dict)
+    date1904: bool = False
+    names: dict[str, NamedCell] = field(default_factory=dict)
+    tables: dict[str, TablePart] = field(default_factory=dict)
+    errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+
+def check_container(content: bytes) -> zipfile.ZipFile:
+    """Open ``content`` as a zip after the size, bomb and kind checks."""
+    if len(content) > MAX_FILE_BYTES:
+        raise PlanFileError(
+            "file.too_large",
+            f"The file is {len(content) / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB.",
+            hint="A plan workbook is well under 1 MB: check this is the right file.",
+        )
+    if content.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in content:
+            raise PlanFileError(
+                "file.encrypted",
+                "The workbook is password-protected (encrypted).",
+                hint="Remove the password in Excel (File > Info > Protect Workbook) and save again.",
+            )
+        raise PlanFileError(
+            "file.legacy_xls",
+            "This is a legacy .xls workbook (Excel 97-2003), not .xlsx.",
+            hint="Open it in Excel and save it as Excel Workbook (.xlsx).",
+        )
+    if not content.startswith(b"PK"):
+        raise PlanFileError(
+            "file.not_a_workbook",
+            "The file is not an Excel workbook (.xlsx is a zip package; this is not one).",
+            hint="Give an .xlsx file saved by Excel, LibreOffice or xlplan.",
+        )
+    try:
+        package = zipfile.ZipFile(io.BytesIO(content))
+        members = package.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise PlanFileError(
+            "file.corrupt_zip",
+            f"The workbook package is damaged or truncated ({exc}).",
+            hint="Save the workbook again from Excel, or restore it from a backup.",
+        ) from None
+    _check_bomb(members)
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise PlanFileError(
+            "file.not_a_workbook",
+            "The zip package holds no spreadsheet (no xl/workbook.xml).",
+            hint="Give an .xlsx workbook; Word, PowerPoint or other zip files are not plans.",
+        )
+    return package
+
+
+def _check_bomb(members: list[zipfile.ZipInfo]) -> None:
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise PlanFileError(
+            "file.zip_bomb",
+            f"The package unpacks to {total / 2**20:.0f} MiB; the limit is "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MiB uncompressed.",
+            hint="A plan workbook is far smaller: this file is not a plan, or is malicious.",
+        )
+    for member in members:
+        ratio = member.file_size / max(1, member.compress_size)
+        if member.file_size > RATIO_APPLIES_ABOVE and ratio > MAX_RATIO:
+            raise PlanFileError(
+                "file.zip_bomb",
+                f"Part {member.filename} compresses {ratio:.0f}:1; the limit is {MAX_RATIO}:1.",
+                hint="This file looks like a zip bomb; it was not unpacked.",
+            )
+
+
+def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """Parse one XML part, refusing DTDs (entity-expansion bombs)."""
+    try:
+        data = package.read(name)
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise PlanFileError(
+            "file.corrupt_zip",
+            f"Part {name} cannot be read ({exc}).",
+            hint="Save the workbook again from Excel.",
+        ) from None
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise PlanFileError(
+            "file.xml_bomb",
+            f"Part {name} declares a DTD or entities, which workbooks never need.",
+            hint="The file was not parsed: it may be malicious.",
+        )
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise PlanFileError(
+            "file.bad_xml",
+            f"Part {name} is not well-formed XML ({exc}).",
+            hint="Save the workbook again from Excel.",
+        ) from None
+
+
+def read_package(
+    package: zipfile.ZipFile, error_sheets: set[str] | None = None
+) -> Package:
+    """Sheets, defined names, tables, the 1904 flag and error cells of a workbook."""
+    result = Package()
+    book = read_xml(package, "xl/workbook.xml")
+    pr = book.find(f"{_MAIN}workbookPr")
+    flag = pr.get("date1904", "") if pr is not None else ""
+    result.date1904 = flag.lower() in ("1", "true")
+    targets = _relationships(package, "xl/workbook.xml")
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        name = sheet.get("name", "")
+        result.sheets.append(name)
+        target = targets.get(sheet.get(f"{_REL}id", ""))
+        if target:
+            result.sheet_paths[name] = target
+    for defined in book.iter(f"{_MAIN}definedName"):
+        if defined.get("localSheetId") is None and defined.text:
+            cell = _named_cell(defined.text.strip())
+            if cell:
+                result.names[defined.get("name", "")] = cell
+    for name, path in result.sheet_paths.items():
+        for table in _sheet_tables(package, name, path):
+            result.tables[table.name.casefold()] = table
+        if error_sheets is None or name in error_sheets:
+            result.errors[name] = _error_cells(package, path)
+    return result
+
+
+def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in package.namelist():
+        return {}
+    rels = read_xml(package, rels_name)
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        resolved = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        targets[rel.get("Id", "")] = resolved
+    return targets
+
+
+def _named_cell(text: str) -> NamedCell | None:
+    match = _RANGE.match(text)
+    if not match or (
+        match.group(5)
+        and (match.group(5), match.group(6)) != (match.group(3), match.group(4))
+    ):
+        return None
+    sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+    row, col = xl_cell_to_rowcol(f"{match.group(3)}{match.group(4)}")
+    return NamedCell(sheet, row, col)
+
+
+def _sheet_tables(package: zipfile.ZipFile, sheet: str, path: str) -> list[TablePart]:
+    tables = []
+    for target in _relationships(package, path).values():
+        if "/tables/" not in target or target not in package.namelist():
+            continue
+        root = read_xml(package, target)
+        ref = root.get("ref", "")
+        if ":" not in ref:
+            continue
+        (top, left), (bottom, _right) = (xl_cell_to_rowcol(p) for p in ref.split(":"))
+        header_rows = int(root.get("headerRowCount", "1"))
+        columns = tuple(c.get("name", "") for c in root.iter(f"{_MAIN}tableColumn"))
+        tables.append(
+            TablePart(
+                name=root.get("displayName") or root.get("name") or "",
+                sheet=sheet,
+                header_row=top if header_rows else top - 1,
+                first_col=left,
+                last_row=bottom - int(root.get("totalsRowCount", "0")),
+                columns=columns,
+            )
+        )
+    return tables
+
+
+def _error_cells(package: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
+    """Cells whose type is an Excel error (``t="e"``): fast readers may drop them."""
+    try:
+        data = package.read(path)
+    except KeyError:
+        return {}
+    if b't="e"' not in data:
+        return {}
+    errors: dict[tuple[int, int], str] = {}
+    for cell in read_xml(package, path).iter(f"{_MAIN}c"):
+        if cell.get("t") == "e":
+            value = cell.find(f"{_MAIN}v")
+            text = value.text if value is not None and value.text else "#N/A"
+            errors[xl_cell_to_rowcol(cell.get("r", "A1"))] = text
+    return errors

@@ -1,0 +1,679 @@
+"""Read a plan workbook back into a typed ``Plan`` and the issues found on the way.
+
+``read_plan`` is one pure function from a workbook's bytes to a ``PlanRead``.
+It finds every value through Excel tables and defined names (never fixed
+addresses), through the plan's own pack recorded in its hidden ``_xlplan``
+sheet. Cell values come from python-calamine (fast, Rust) or openpyxl (the
+fallback); tables, names, the 1904 flag and error cells from the package XML.
+Every derived figure is recomputed with ``core`` at the plan's own as-of date,
+and a stored result that disagrees is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from xlplan.core.registry import FIELDS
+from xlplan.core.rules import ScoringKeyError, rules_from_pack
+from xlplan.model.issues import Issue, Severity
+from xlplan.model.pack import (
+    FieldSpec,
+    FieldType,
+    Pack,
+    SectionKind,
+    SectionSpec,
+    parse_pack,
+)
+from xlplan.model.plan import Plan
+from xlplan.workbook.build import META_SHEET
+from xlplan.workbook.coerce import ErrorValue, Finding, coerce, from_serial
+from xlplan.workbook.package import (
+    Package,
+    PlanFileError,
+    check_container,
+    read_package,
+)
+
+Grid = list[list[Any]]
+SOURCE_ROW = "_row"  # each table row read from a workbook keeps its 0-based sheet row
+ENGINES = ("calamine", "openpyxl")
+
+
+@dataclass
+class PlanRead:
+    """The result of reading one file: the plan (``None`` if unusable) and its issues."""
+
+    source: str
+    plan: Plan | None = None
+    pack: Pack | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was read as a plan with no error."""
+        return self.plan is not None and not any(
+            i.severity is Severity.ERROR for i in self.issues
+        )
+
+
+def read_plan(
+    content: bytes, source: str = "<bytes>", *, engine: str = "calamine"
+) -> PlanRead:
+    """Read one plan workbook from its bytes; never raises for a bad file."""
+    result = PlanRead(source=source)
+    try:
+        _Reader(content, result, engine).read()
+    except PlanFileError as error:
+        result.plan = None
+        result.issues.append(
+            Issue(error.code, Severity.ERROR, source, error.message, error.hint)
+        )
+    return result
+
+
+class _Values:
+    """Cell values by sheet, from the chosen engine, with Excel errors put back."""
+
+    def __init__(self, content: bytes, package: Package, engine: str) -> None:
+        self._package = package
+        self._grids: dict[str, Grid] = {}
+        self._load: Callable[[str], Grid]
+        if engine == "openpyxl":
+            import openpyxl
+
+            book = openpyxl.load_workbook(
+                io.BytesIO(content), data_only=True, read_only=True
+            )
+            self._load = lambda name: [
+                list(row) for row in book[name].iter_rows(values_only=True)
+            ]
+        else:
+            import python_calamine
+
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            self._load = lambda name: book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False
+            )
+
+    def grid(self, sheet: str) -> Grid:
+        if sheet not in self._grids:
+            try:
+                grid = self._load(sheet)
+            except Exception as exc:  # noqa: BLE001 - each engine raises its own types
+                raise PlanFileError(
+                    "file.unreadable_sheet",
+                    f"Sheet '{sheet}' cannot be read ({exc}).",
+                    hint="Save the workbook again from Excel.",
+                ) from None
+            self._grids[sheet] = [[None if v == "" else v for v in row] for row in grid]
+        return self._grids[sheet]
+
+    def cell(self, sheet: str, row: int, col: int) -> Any:
+        error = self._package.errors.get(sheet, {}).get((row, col))
+        if error is not None:
+            return ErrorValue(error)
+        grid = self.grid(sheet)
+        if row < len(grid) and col < len(grid[row]):
+            value = grid[row][col]
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                return value
+            return value
+        return None
+
+
+class _Reader:
+    """One read: keeps the package, the values and the issues of a file."""
+
+    def __init__(self, content: bytes, result: PlanRead, engine: str) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}")
+        self.content = content
+        self.result = result
+        self.engine = engine
+        self.source = result.source
+
+    def read(self) -> None:
+        zipped = check_container(self.content)
+        package = self._package(zipped)
+        self.package = package
+        self.values = _Values(self.content, package, self.engine)
+        meta = self._meta()
+        pack = self._pack(meta)
+        if pack is None:
+            return
+        self.pack = pack
+        self.rules = rules_from_pack(pack)
+        self.result.pack = pack
+        as_of = self._as_of()
+        records = {
+            s.key: self._single(s)
+            for s in pack.sections
+            if s.kind is SectionKind.SINGLE
+        }
+        tables = {
+            s.key: self._table(s) for s in pack.sections if s.kind is SectionKind.TABLE
+        }
+        for section in pack.sections:
+            if section.kind is SectionKind.GRID:
+                tables[section.key] = self._grid(section)
+        plan = Plan(
+            as_of=as_of,
+            records=records,
+            tables={k: tuple(v) for k, v in tables.items()},
+        )
+        self._check_references(plan)
+        self._check_data_errors(plan)
+        self._check_stored(plan)
+        self.result.plan = plan
+
+    # ------------------------------------------------------- the package
+
+    def _package(self, zipped: zipfile.ZipFile) -> Package:
+        package = read_package(zipped)
+        if META_SHEET not in package.sheets:
+            raise PlanFileError(
+                "file.not_a_plan",
+                "This workbook is not an xlplan plan (it has no hidden _xlplan sheet).",
+                hint="Build plan workbooks with `xlplan new`; other workbooks cannot be read as plans.",
+            )
+        return package
+
+    def _meta(self) -> dict[str, str]:
+        grid = self.values.grid(META_SHEET)
+        meta = {
+            str(row[0]): str(row[1])
+            for row in grid
+            if len(row) > 1 and row[0] is not None
+        }
+        self.result.meta = meta
+        return meta
+
+    def _pack(self, meta: dict[str, str]) -> Pack | None:
+        try:
+            chunks = int(meta.get("schema_chunks", "0"))
+            documents = json.loads(
+                "".join(meta[f"schema_{i + 1}"] for i in range(chunks))
+            )
+        except (KeyError, ValueError):
+            raise PlanFileError(
+                "plan.pack_missing",
+                "The plan's hidden _xlplan sheet has lost the schema it was built from.",
+                hint="Rebuild the plan with `xlplan new` and copy the rep's entries across.",
+            ) from None
+        pack, problems = parse_pack(documents)
+        if pack is None:
+            raise PlanFileError(
+                "plan.pack_invalid",
+                f"The pack recorded in the plan cannot be used ({problems[0] if problems else '?'}).",
+                hint="Rebuild the plan with a valid pack.",
+            )
+        try:
+            rules_from_pack(pack)
+        except ScoringKeyError as exc:
+            raise PlanFileError(
+                "plan.pack_invalid",
+                f"The plan's pack scoring is broken ({exc}).",
+                hint="Rebuild the plan with a valid pack.",
+            ) from None
+        from dataclasses import replace
+
+        return replace(pack, content_hash=meta.get("pack_hash", ""))
+
+    def _issue(
+        self,
+        finding: Finding,
+        sheet: str | None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> None:
+        cell = (
+            xl_rowcol_to_cell(row, col) if row is not None and col is not None else None
+        )
+        self.result.issues.append(
+            Issue(
+                finding.code,
+                finding.severity,
+                self.source,
+                finding.message,
+                finding.hint,
+                sheet,
+                cell,
+            )
+        )
+
+    def _problem(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        hint: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> None:
+        self._issue(Finding(code, severity, message, hint), sheet, row, col)
+
+    # ------------------------------------------------------- single fields
+
+    def _as_of(self) -> dt.date:
+        spec = self.pack.field("plan", "as_of")
+        value = self._named_value("as_of", spec)
+        if isinstance(value, dt.date):
+            return value
+        self._problem(
+            "plan.no_as_of",
+            Severity.INFO,
+            "The as-of date has no stored value; today's date is used.",
+            "Open and save the plan in Excel, or type a fixed as-of date.",
+            "Cover",
+        )
+        return dt.date.today()
+
+    def _named_value(self, name: str, spec: FieldSpec) -> Any:
+        where = self.package.names.get(name)
+        if where is None:
+            return None
+        raw = self.values.cell(where.sheet, where.row, where.col)
+        value, _ = coerce(spec, raw, date1904=self.package.date1904)
+        return value
+
+    def _single(self, section: SectionSpec) -> dict[str, Any]:
+        record: dict[str, Any] = {}
+        for spec in section.input_fields:
+            where = self.package.names.get(spec.name)
+            if where is None:
+                severity = Severity.ERROR if spec.required else Severity.WARNING
+                self._problem(
+                    "structure.name_missing",
+                    severity,
+                    f"The defined name '{spec.name}' ({spec.label}) is gone.",
+                    "Undo the deletion, or rebuild the plan with `xlplan new`.",
+                    section.sheet,
+                )
+                continue
+            raw = self.values.cell(where.sheet, where.row, where.col)
+            value, finding = coerce(
+                spec, raw, self._choices(spec), date1904=self.package.date1904
+            )
+            if finding:
+                self._issue(finding, where.sheet, where.row, where.col)
+            record[spec.name] = value
+            if spec.required and value is None and finding is None:
+                self._problem(
+                    "value.required",
+                    Severity.WARNING,
+                    f"{spec.label} is required but blank.",
+                    "Fill it in.",
+                    where.sheet,
+                    where.row,
+                    where.col,
+                )
+        return record
+
+    def _choices(self, spec: FieldSpec) -> Sequence[str]:
+        return self.pack.lists.get(spec.list_name or "", ())
+
+    # -------------------------------------------------------------- tables
+
+    def _locate(self, section: SectionSpec) -> tuple[Any, dict[str, int]] | None:
+        table = self.package.tables.get((section.table or "").casefold())
+        if table is None:
+            self._problem(
+                "structure.table_missing",
+                Severity.ERROR if section.key in ("team",) else Severity.WARNING,
+                f"The Excel table '{section.table}' ({section.title}) is gone.",
+                f"Undo the deletion on sheet '{section.sheet}', or rebuild the plan.",
+                section.sheet,
+            )
+            return None
+        by_label = {
+            label.strip().casefold(): i for i, label in enumerate(table.columns)
+        }
+        columns: dict[str, int] = {}
+        for spec in section.fields if section.kind is SectionKind.TABLE else ():
+            index = by_label.get(spec.label.casefold())
+            if index is None:
+                if not spec.computed:
+                    self._problem(
+                        "structure.column_missing",
+                        Severity.WARNING,
+                        f"Table {section.table} has no column '{spec.label}'.",
+                        "Restore the column; its values are read as blank.",
+                        table.sheet,
+                    )
+                continue
+            columns[spec.name] = table.first_col + index
+        known = {f.label.casefold() for f in section.fields}
+        extras = [c for c in table.columns if c.strip().casefold() not in known]
+        if extras and section.kind is SectionKind.TABLE:
+            self._problem(
+                "structure.extra_columns",
+                Severity.INFO,
+                f"Table {section.table} has columns xlplan does not read: {', '.join(extras)}.",
+                "They are kept in the workbook and ignored.",
+                table.sheet,
+            )
+        return table, columns
+
+    def _table(self, section: SectionSpec) -> list[dict[str, Any]]:
+        located = self._locate(section)
+        if located is None:
+            return []
+        table, columns = located
+        rows = []
+        inputs = [spec for spec in section.input_fields if spec.name in columns]
+        last = self._last_row_below(
+            table, [columns[s.name] for s in inputs if s.name != "id"]
+        )
+        for row in range(table.header_row + 1, last + 1):
+            raws = {
+                s.name: self.values.cell(table.sheet, row, columns[s.name])
+                for s in inputs
+            }
+            if all(v is None for k, v in raws.items() if k != "id"):
+                continue
+            if row > table.last_row:
+                self._problem(
+                    "structure.row_below_table",
+                    Severity.WARNING,
+                    f"Row {row + 1} was typed just below table {section.table}, outside it.",
+                    "Extend the table over it (Table Design > Resize Table); "
+                    "xlplan read it anyway.",
+                    table.sheet,
+                    row,
+                    table.first_col,
+                )
+            rows.append(self._row(section, table.sheet, row, columns, raws))
+        return rows
+
+    def _last_row_below(self, table: Any, cols: list[int]) -> int:
+        """The table's last row, or further down while rows just below hold values."""
+        last = table.last_row
+        while any(self.values.cell(table.sheet, last + 1, c) is not None for c in cols):
+            last += 1
+        return last
+
+    def _row(
+        self,
+        section: SectionSpec,
+        sheet: str,
+        row: int,
+        columns: dict[str, int],
+        raws: dict[str, Any],
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, raw in raws.items():
+            spec = section.field(name)
+            value, finding = coerce(
+                spec, raw, self._choices(spec), date1904=self.package.date1904
+            )
+            if finding:
+                self._issue(finding, sheet, row, columns[name])
+            values[name] = value
+        _apply_defaults(section.key, values)
+        values[SOURCE_ROW] = row
+        return values
+
+    def _grid(self, section: SectionSpec) -> list[dict[str, Any]]:
+        located = self._locate(section)
+        if located is None:
+            return []
+        table, _ = located
+        offerings = self.pack.lists.get("offerings", ())
+        labels = {
+            label.strip().casefold(): table.first_col + i
+            for i, label in enumerate(table.columns)
+        }
+        unit_spec, state_spec = section.field("business_unit"), section.field("state")
+        unit_col = labels.get(unit_spec.label.casefold(), table.first_col)
+        cells = []
+        for row in range(table.header_row + 1, table.last_row + 1):
+            unit, _ = coerce(unit_spec, self.values.cell(table.sheet, row, unit_col))
+            for offering in offerings:
+                col = labels.get(offering.casefold())
+                if col is None:
+                    continue
+                raw = self.values.cell(table.sheet, row, col)
+                state, finding = coerce(state_spec, raw, self._choices(state_spec))
+                if finding:
+                    self._issue(finding, table.sheet, row, col)
+                if unit is None and state is not None:
+                    self._problem(
+                        "value.grid_no_unit",
+                        Severity.WARNING,
+                        "A white-space state has no business unit on its row.",
+                        "Pick the business unit in the first column.",
+                        table.sheet,
+                        row,
+                        unit_col,
+                    )
+                if unit is not None:
+                    cells.append(
+                        {"business_unit": unit, "offering": offering, "state": state}
+                    )
+        return cells
+
+    # -------------------------------------------------------------- checks
+
+    def _check_references(self, plan: Plan) -> None:
+        labels = {
+            s.key: {
+                str(r.get(s.label_field)).casefold()
+                for r in plan.rows(s.key)
+                if r.get(s.label_field)
+            }
+            for s in self.pack.sections
+            if s.kind is SectionKind.TABLE and s.label_field
+        }
+        for section in self.pack.sections:
+            refs = [
+                f
+                for f in section.input_fields
+                if f.type is FieldType.REF and f.ref_to in labels
+            ]
+            if not refs:
+                continue
+            rows = (
+                [plan.records.get(section.key, {})]
+                if section.kind is SectionKind.SINGLE
+                else list(plan.rows(section.key))
+            )
+            for row in rows:
+                for spec in refs:
+                    self._check_reference(section, spec, row, labels[spec.ref_to or ""])
+
+    def _check_reference(
+        self,
+        section: SectionSpec,
+        spec: FieldSpec,
+        row: Mapping[str, Any],
+        known: set[str],
+    ) -> None:
+        value = row.get(spec.name)
+        names = value if isinstance(value, tuple) else (value,) if value else ()
+        target = self.pack.section(spec.ref_to or "")
+        for name in names:
+            if str(name).casefold() not in known:
+                sheet, cell = self._address(section, spec.name, row)
+                self._problem(
+                    "value.unknown_reference",
+                    Severity.WARNING,
+                    f"{spec.label}: '{name}' names nobody on the {target.title} sheet.",
+                    f"Pick a name from the drop-down, or add '{name}' to {target.sheet}.",
+                    sheet,
+                    *_split(cell),
+                )
+
+    def _address(
+        self, section: SectionSpec, field_name: str, row: Mapping[str, Any]
+    ) -> tuple[str, str | None]:
+        if section.kind is SectionKind.SINGLE:
+            where = self.package.names.get(field_name)
+            return section.sheet, xl_rowcol_to_cell(
+                where.row, where.col
+            ) if where else None
+        table = self.package.tables.get((section.table or "").casefold())
+        if table is None or SOURCE_ROW not in row:
+            return section.sheet, None
+        index = [c.casefold() for c in table.columns].index(
+            section.field(field_name).label.casefold()
+        )
+        return table.sheet, xl_rowcol_to_cell(row[SOURCE_ROW], table.first_col + index)
+
+    def _check_data_errors(self, plan: Plan) -> None:
+        start, end = (
+            plan.value("plan", "period_start"),
+            plan.value("plan", "period_end"),
+        )
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+            self._named_problem(
+                "period_end",
+                "data.period_order",
+                "The plan period ends before it starts.",
+                "Fix the period start or end.",
+            )
+        typed = plan.value("plan", "last_reviewed_date")
+        if isinstance(typed, dt.date) and typed > plan.as_of:
+            self._named_problem(
+                "last_reviewed_date",
+                "data.after_as_of",
+                "Last reviewed date is after the as-of date; it is ignored.",
+                "Type the date of a review that has happened.",
+            )
+        for row in plan.rows("stakeholders"):
+            last = row.get("last_contact_date")
+            if isinstance(last, dt.date) and last > plan.as_of:
+                sheet, cell = self._address(
+                    self.pack.section("stakeholders"), "last_contact_date", row
+                )
+                self._problem(
+                    "data.after_as_of",
+                    Severity.WARNING,
+                    f"{row.get('name')}: last contact {last:%d %b %Y} is after the as-of date; ignored.",
+                    "Type the date of a contact that has happened.",
+                    sheet,
+                    *_split(cell),
+                )
+        for row in plan.rows("actions"):
+            if row.get("progress") == "Done" and row.get("completed_date") is None:
+                sheet, cell = self._address(
+                    self.pack.section("actions"), "completed_date", row
+                )
+                self._problem(
+                    "data.done_without_date",
+                    Severity.WARNING,
+                    f"Action '{row.get('action_step')}' is Done with no completed date.",
+                    "Type the day it was completed.",
+                    sheet,
+                    *_split(cell),
+                )
+
+    def _named_problem(self, name: str, code: str, message: str, hint: str) -> None:
+        where = self.package.names.get(name)
+        if where:
+            self._problem(
+                code, Severity.WARNING, message, hint, where.sheet, where.row, where.col
+            )
+
+    def _check_stored(self, plan: Plan) -> None:
+        """Report stored formula results that disagree with the recomputed figures."""
+        for section in self.pack.sections:
+            for spec in section.fields:
+                if not spec.computed:
+                    continue
+                if section.kind is SectionKind.SINGLE and spec.name in FIELDS:
+                    where = self.package.names.get(spec.name)
+                    if where is None:
+                        continue
+                    stored = self.values.cell(where.sheet, where.row, where.col)
+                    expected = FIELDS[spec.name].value(plan, self.rules)
+                    self._compare(
+                        spec, stored, expected, where.sheet, where.row, where.col
+                    )
+
+    def _compare(
+        self,
+        spec: FieldSpec,
+        stored: Any,
+        expected: Any,
+        sheet: str,
+        row: int,
+        col: int,
+    ) -> None:
+        if stored is None or isinstance(stored, ErrorValue):
+            return  # never calculated (no cached result): nothing to compare
+        if _agrees(stored, expected, spec, self.package.date1904):
+            return
+        self._problem(
+            "value.stale_result",
+            Severity.WARNING,
+            f"{spec.label}: the workbook shows {_plain(stored)}, xlplan computes {_plain(expected)}.",
+            "Recalculate in Excel (F9), or restore the formula if it was typed over.",
+            sheet,
+            row,
+            col,
+        )
+
+
+def _apply_defaults(section: str, values: dict[str, Any]) -> None:
+    """Defaults that depend on another cell, applied where the cell is blank."""
+    if section == "actions":
+        has_outside = bool(values.get("outside_stakeholders"))
+        if values.get("acceptance") is None:
+            values["acceptance"] = "Proposed" if has_outside else "Not needed"
+        if values.get("client_visible") is None:
+            values["client_visible"] = has_outside
+    if (
+        section in ("goals", "opportunities", "kpis")
+        and values.get("client_visible") is None
+    ):
+        values["client_visible"] = False
+    if section == "swot" and values.get("about_relationship") is None:
+        values["about_relationship"] = False
+
+
+def _agrees(stored: Any, expected: Any, spec: FieldSpec, date1904: bool) -> bool:
+    if expected is None:
+        return stored in (None, "")
+    if isinstance(expected, bool):
+        return stored is expected or stored == expected
+    if isinstance(expected, dt.date):
+        if isinstance(stored, dt.datetime):
+            stored = stored.date()
+        if isinstance(stored, (int, float)):
+            stored = from_serial(stored, date1904)
+        return stored == expected
+    if isinstance(expected, (int, float)) and isinstance(stored, (int, float)):
+        return abs(float(stored) - float(expected)) <= 1e-9 * max(
+            1.0, abs(float(expected))
+        )
+    return str(stored) == str(expected)
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%d %b %Y}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _split(cell: str | None) -> tuple[int | None, int | None]:
+    if cell is None:
+        return None, None
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    return xl_cell_to_rowcol(cell)
