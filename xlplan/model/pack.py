@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 
@@ -83,10 +84,14 @@ class SectionSpec:
 
     def field(self, name: str) -> FieldSpec:
         """The field called ``name``; ``KeyError`` if the section has none."""
-        for spec in self.fields:
-            if spec.name == name:
-                return spec
-        raise KeyError(f"{self.key}.{name}")
+        spec = self._by_name.get(name)
+        if spec is None:
+            raise KeyError(f"{self.key}.{name}")
+        return spec
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        return {spec.name: spec for spec in self.fields}
 
     @property
     def input_fields(self) -> tuple[FieldSpec, ...]:

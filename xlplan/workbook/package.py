@@ -9,6 +9,7 @@ and compression ratio (zip bombs), and every XML part for DTDs (XML bombs).
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -28,6 +29,10 @@ RATIO_APPLIES_ABOVE = 1024 * 1024
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TAG = re.compile(
+    r"<(?:\w+:)?(?P<name>\w+)(?P<attrs>(?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>"
+)
+_ATTRIBUTE = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RANGE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$"
@@ -197,19 +202,51 @@ def read_package(
 def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in package.namelist():
+    data = _read_part(package, rels_name)
+    if data is None:
         return {}
-    rels = read_xml(package, rels_name)
     targets = {}
-    for rel in rels.iter(f"{_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
+    for tag in _TAG.finditer(data, pos=0):
+        if tag.group("name") != "Relationship":
+            continue
+        attributes = _attributes(tag.group("attrs"))
+        target = attributes.get("Target", "")
         resolved = (
             target.lstrip("/")
             if target.startswith("/")
             else posixpath.normpath(posixpath.join(folder, target))
         )
-        targets[rel.get("Id", "")] = resolved
+        targets[attributes.get("Id", "")] = resolved
     return targets
+
+
+def _read_part(package: zipfile.ZipFile, name: str) -> str | None:
+    """A small XML part as text (``None`` when absent), checked for DTDs."""
+    try:
+        data = package.read(name)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise PlanFileError(
+            "file.corrupt_zip",
+            f"Part {name} cannot be read ({exc}).",
+            hint="Save the workbook again from Excel.",
+        ) from None
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise PlanFileError(
+            "file.xml_bomb",
+            f"Part {name} declares a DTD or entities, which workbooks never need.",
+            hint="The file was not parsed: it may be malicious.",
+        )
+    return data.decode("utf-8", errors="replace")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """Attributes of one tag, unescaped, without namespace prefixes."""
+    return {
+        name.split(":")[-1]: html.unescape(value)
+        for name, value in _ATTRIBUTE.findall(text)
+    }
 
 
 def _named_cell(text: str) -> NamedCell | None:
@@ -225,17 +262,30 @@ def _named_cell(text: str) -> NamedCell | None:
 
 
 def _sheet_tables(package: zipfile.ZipFile, sheet: str, path: str) -> list[TablePart]:
+    # Table parts are small and machine-written: read their tags with a regular
+    # expression rather than a full XML parse (a plan has a dozen of them).
     tables = []
     for target in _relationships(package, path).values():
-        if "/tables/" not in target or target not in package.namelist():
+        if "/tables/" not in target:
             continue
-        root = read_xml(package, target)
-        ref = root.get("ref", "")
-        if ":" not in ref:
+        data = _read_part(package, target)
+        if data is None:
             continue
-        (top, left), (bottom, _right) = (xl_cell_to_rowcol(p) for p in ref.split(":"))
+        tags = [
+            (t.group("name"), _attributes(t.group("attrs")))
+            for t in _TAG.finditer(data)
+            if t.group("name") in ("table", "tableColumn")
+        ]
+        root = next((attrs for name, attrs in tags if name == "table"), None)
+        if root is None or ":" not in root.get("ref", ""):
+            continue
+        (top, left), (bottom, _right) = (
+            xl_cell_to_rowcol(p) for p in root["ref"].split(":")
+        )
         header_rows = int(root.get("headerRowCount", "1"))
-        columns = tuple(c.get("name", "") for c in root.iter(f"{_MAIN}tableColumn"))
+        columns = tuple(
+            attrs.get("name", "") for name, attrs in tags if name == "tableColumn"
+        )
         tables.append(
             TablePart(
                 name=root.get("displayName") or root.get("name") or "",

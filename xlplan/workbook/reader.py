@@ -16,7 +16,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -43,6 +43,9 @@ from xlplan.workbook.package import (
 )
 
 Grid = list[list[Any]]
+_PACKS: dict[
+    str, Pack
+] = {}  # packs parsed from plans, by content hash: portfolios share a few
 SOURCE_ROW = "_row"  # each table row read from a workbook keeps its 0-based sheet row
 ENGINES = ("calamine", "openpyxl")
 
@@ -118,16 +121,27 @@ class _Values:
         return self._grids[sheet]
 
     def cell(self, sheet: str, row: int, col: int) -> Any:
-        error = self._package.errors.get(sheet, {}).get((row, col))
-        if error is not None:
-            return ErrorValue(error)
+        errors = self._package.errors.get(sheet)
+        if errors and (row, col) in errors:
+            return ErrorValue(errors[(row, col)])
         grid = self.grid(sheet)
-        if row < len(grid) and col < len(grid[row]):
-            value = grid[row][col]
-            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-                return value
-            return value
+        if row < len(grid):
+            line = grid[row]
+            return line[col] if col < len(line) else None
         return None
+
+    def row_values(self, sheet: str, row: int, cols: Sequence[int]) -> list[Any]:
+        """Several cells of one row (a table row), errors put back."""
+        grid = self.grid(sheet)
+        line = grid[row] if row < len(grid) else []
+        values = [line[c] if c < len(line) else None for c in cols]
+        errors = self._package.errors.get(sheet)
+        if errors:
+            values = [
+                ErrorValue(errors[(row, c)]) if (row, c) in errors else v
+                for v, c in zip(values, cols, strict=True)
+            ]
+        return values
 
 
 class _Reader:
@@ -148,8 +162,6 @@ class _Reader:
         self.values = _Values(self.content, package, self.engine)
         meta = self._meta()
         pack = self._pack(meta)
-        if pack is None:
-            return
         self.pack = pack
         self.rules = rules_from_pack(pack)
         self.result.pack = pack
@@ -197,7 +209,11 @@ class _Reader:
         self.result.meta = meta
         return meta
 
-    def _pack(self, meta: dict[str, str]) -> Pack | None:
+    def _pack(self, meta: dict[str, str]) -> Pack:
+        """The plan's own pack, from its hidden sheet (parsed once per pack hash)."""
+        key = meta.get("pack_hash", "")
+        if key and key in _PACKS:
+            return _PACKS[key]
         try:
             chunks = int(meta.get("schema_chunks", "0"))
             documents = json.loads(
@@ -224,9 +240,10 @@ class _Reader:
                 f"The plan's pack scoring is broken ({exc}).",
                 hint="Rebuild the plan with a valid pack.",
             ) from None
-        from dataclasses import replace
-
-        return replace(pack, content_hash=meta.get("pack_hash", ""))
+        pack = replace(pack, content_hash=key)
+        if key:
+            _PACKS[key] = pack
+        return pack
 
     def _issue(
         self,
@@ -374,11 +391,11 @@ class _Reader:
         last = self._last_row_below(
             table, [columns[s.name] for s in inputs if s.name != "id"]
         )
+        names = [s.name for s in inputs]
+        cols = [columns[name] for name in names]
         for row in range(table.header_row + 1, last + 1):
-            raws = {
-                s.name: self.values.cell(table.sheet, row, columns[s.name])
-                for s in inputs
-            }
+            values = self.values.row_values(table.sheet, row, cols)
+            raws = dict(zip(names, values, strict=True))
             if all(v is None for k, v in raws.items() if k != "id"):
                 continue
             if row > table.last_row:
@@ -398,7 +415,9 @@ class _Reader:
     def _last_row_below(self, table: Any, cols: list[int]) -> int:
         """The table's last row, or further down while rows just below hold values."""
         last = table.last_row
-        while any(self.values.cell(table.sheet, last + 1, c) is not None for c in cols):
+        while any(
+            v is not None for v in self.values.row_values(table.sheet, last + 1, cols)
+        ):
             last += 1
         return last
 
@@ -412,6 +431,9 @@ class _Reader:
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for name, raw in raws.items():
+            if raw is None:
+                values[name] = None
+                continue
             spec = section.field(name)
             value, finding = coerce(
                 spec, raw, self._choices(spec), date1904=self.package.date1904

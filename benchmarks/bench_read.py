@@ -1,0 +1,115 @@
+"""Benchmark: reading plans back, against pandas+openpyxl and a bare fastexcel read.
+
+Builds the sample portfolio and N generated plans (copies of the samples under
+new names, default 500) in memory, then times in one run, per plan:
+
+- ``xlplan.workbook.reader.read_plan`` (python-calamine + package XML);
+- ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` on the same bytes
+  (target: xlplan at least 8x faster);
+- a bare fastexcel read of the same sheets (target: xlplan within 2x).
+
+Run: python benchmarks/bench_read.py [--plans 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import logging
+import statistics
+import time
+from collections.abc import Callable
+
+from xlplan.packs import load_pack
+from xlplan.workbook.build import build_plan_workbook
+from xlplan.workbook.reader import read_plan
+from xlplan.workbook.samples import load_samples
+
+
+def build_corpus(count: int) -> list[bytes]:
+    pack = load_pack()
+    as_of = dt.date.today()
+    samples = load_samples(as_of, pack=pack)
+    contents = [build_plan_workbook(pack, s.plan, today=as_of).content for s in samples]
+    for i in range(count):
+        sample = samples[i % len(samples)]
+        sample.plan.records["plan"]["account_name"] = f"Generated account {i}"
+        sample.plan.records["plan"]["plan_id"] = f"GEN-{i:04d}"
+        contents.append(build_plan_workbook(pack, sample.plan, today=as_of).content)
+    return contents
+
+
+def per_plan(contents: list[bytes], read: Callable[[bytes], object]) -> float:
+    started = time.perf_counter()
+    for content in contents:
+        read(content)
+    return (time.perf_counter() - started) / len(contents)
+
+
+def read_with_pandas(content: bytes) -> object:
+    import pandas
+
+    return pandas.read_excel(io.BytesIO(content), sheet_name=None, engine="openpyxl")
+
+
+def read_with_fastexcel(content: bytes) -> object:
+    """fastexcel parses every sheet into Arrow memory (no Python objects)."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(content)
+    return [reader.load_sheet(n, header_row=None).height for n in reader.sheet_names]
+
+
+def read_with_fastexcel_rows(content: bytes) -> object:
+    """fastexcel, then the cells as Python values (what a reader has to work on)."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(content)
+    return [
+        reader.load_sheet(n, header_row=None).to_arrow().to_pylist()
+        for n in reader.sheet_names
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=500)
+    args = parser.parse_args()
+    logging.disable(
+        logging.WARNING
+    )  # fastexcel logs every column whose type it guesses
+    started = time.perf_counter()
+    contents = build_corpus(args.plans)
+    print(f"built {len(contents)} plans in {time.perf_counter() - started:.1f}s")
+
+    ours = per_plan(contents, lambda c: read_plan(c))
+    fast = per_plan(contents, read_with_fastexcel)
+    fast_rows = per_plan(contents, read_with_fastexcel_rows)
+    sample = contents[
+        : min(60, len(contents))
+    ]  # pandas+openpyxl is slow: time a subset
+    pandas_time = per_plan(sample, read_with_pandas)
+    fallback = per_plan(sample, lambda c: read_plan(c, engine="openpyxl"))
+    print(f"xlplan read_plan (calamine):       {ours * 1000:8.1f} ms/plan")
+    print(
+        f"bare fastexcel, all sheets:        {fast * 1000:8.1f} ms/plan (Arrow, no Python values)"
+    )
+    print(f"fastexcel + values to Python:      {fast_rows * 1000:8.1f} ms/plan")
+    print(
+        f"pandas.read_excel openpyxl:        {pandas_time * 1000:8.1f} ms/plan ({len(sample)} plans)"
+    )
+    print(
+        f"xlplan read_plan (openpyxl):       {fallback * 1000:8.1f} ms/plan ({len(sample)} plans)"
+    )
+    print(
+        f"speed-up over pandas+openpyxl:     {pandas_time / ours:8.1f}x  (target >= 8x)"
+    )
+    print(f"xlplan / bare fastexcel:           {ours / fast:8.2f}x  (target <= 2x)")
+    print(f"xlplan / fastexcel + values:       {ours / fast_rows:8.2f}x")
+    sizes = [len(c) for c in contents]
+    print(f"workbook size: median {statistics.median(sizes) / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
