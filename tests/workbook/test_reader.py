@@ -341,3 +341,125 @@ def test_a_plan_saved_again_by_libreoffice_reads_as_before(built, tmp_path):
     assert after.plan.records == before.plan.records
     assert strip(after.plan) == strip(before.plan)
     assert [i.code for i in after.issues] == [i.code for i in before.issues]
+
+
+def _excel_like_insert_rows(book, sheet_name: str, before: int, count: int) -> None:
+    """Insert rows as Excel does: cells, tables and defined names on the sheet move down."""
+    sheet = book[sheet_name]
+    sheet.insert_rows(before, count)
+    for table in sheet.tables.values():
+        low_col, low_row, high_col, high_row = openpyxl.utils.cell.range_boundaries(
+            table.ref
+        )
+        if low_row >= before:
+            low_row += count
+            high_row += count
+        table.ref = (
+            f"{openpyxl.utils.get_column_letter(low_col)}{low_row}:"
+            f"{openpyxl.utils.get_column_letter(high_col)}{high_row}"
+        )
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+    for name in list(book.defined_names):
+        defined = book.defined_names[name]
+        moved = []
+        for dest_sheet, ref in defined.destinations:
+            if dest_sheet == sheet_name:
+                low_col, low_row, high_col, high_row = (
+                    openpyxl.utils.cell.range_boundaries(ref.replace("$", ""))
+                )
+                if low_row >= before:
+                    low_row, high_row = low_row + count, high_row + count
+                ref = (
+                    openpyxl.utils.quote_sheetname(dest_sheet)
+                    + "!"
+                    + openpyxl.utils.cell.absolute_coordinate(
+                        f"{openpyxl.utils.get_column_letter(low_col)}{low_row}:"
+                        f"{openpyxl.utils.get_column_letter(high_col)}{high_row}"
+                        if (low_col, low_row) != (high_col, high_row)
+                        else f"{openpyxl.utils.get_column_letter(low_col)}{low_row}"
+                    )
+                )
+                moved.append(ref)
+        if moved:
+            defined.attr_text = ",".join(moved)
+
+
+def _swap_table_columns(sheet, table_name: str, first: str, second: str) -> None:
+    """Reorder two columns of a table: cells and header names move together."""
+    table = sheet.tables[table_name]
+    low_col, low_row, _high_col, high_row = openpyxl.utils.cell.range_boundaries(
+        table.ref
+    )
+    names = [c.name for c in table.tableColumns]
+    a, b = low_col + names.index(first), low_col + names.index(second)
+    for row in range(low_row, high_row + 1):
+        cell_a, cell_b = sheet.cell(row, a), sheet.cell(row, b)
+        cell_a.value, cell_b.value = cell_b.value, cell_a.value
+    columns = list(table.tableColumns)
+    ia, ib = names.index(first), names.index(second)
+    columns[ia].name, columns[ib].name = columns[ib].name, columns[ia].name
+    # Computed columns keep their formulas in the table part: clear them so the
+    # swap stays a pure move of the data, as Excel does when a user drags a column.
+    for column in columns:
+        column.calculatedColumnFormula = None
+
+
+def test_inserted_rows_and_reordered_columns_do_not_matter(built):
+    content = built["halvorsen-logistics"][1].content
+    before = read_plan(content)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    _excel_like_insert_rows(book, "Profile", 4, 3)
+    _excel_like_insert_rows(book, "Stakeholders", 2, 5)
+    _swap_table_columns(book["Stakeholders"], "Stakeholders", "Title", "Buying role")
+    _swap_table_columns(book["Actions"], "Actions", "Progress", "Responsible")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    after = read_plan(buffer.getvalue())
+    assert after.plan is not None, after.issues
+    assert after.plan.records == before.plan.records
+    for key in ("stakeholders", "actions"):
+        strip = [
+            {k: v for k, v in r.items() if k != SOURCE_ROW}
+            for r in after.plan.rows(key)
+        ]
+        assert strip == [
+            {k: v for k, v in r.items() if k != SOURCE_ROW}
+            for r in before.plan.rows(key)
+        ]
+
+
+def test_a_plan_saved_in_the_1904_date_system(pack):
+    def edit(book):
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        book.epoch = CALENDAR_MAC_1904
+        _set(book, "client_since", dt.datetime(2020, 5, 17))
+        _set(book, "contract_end_date", 44000)  # a bare serial: 1904 system
+
+    read = read_plan(_edited(pack, edit))
+    profile = read.plan.records["profile"]
+    assert profile["client_since"] == dt.date(2020, 5, 17)
+    assert profile["contract_end_date"] == dt.date(1904, 1, 1) + dt.timedelta(
+        days=44000
+    )
+
+
+def test_defaults_fill_blank_cells_that_depend_on_another(pack):
+    def edit(book):
+        sheet = book["Actions"]
+        table = sheet.tables["Actions"]
+        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+        names = [c.name for c in table.tableColumns]
+        sheet.cell(low_row + 1, low_col + names.index("Action step")).value = "Kick-off"
+        sheet.cell(
+            low_row + 1, low_col + names.index("Outside stakeholders")
+        ).value = "Ann Lee"
+        sheet.cell(
+            low_row + 2, low_col + names.index("Action step")
+        ).value = "Internal prep"
+
+    read = read_plan(_edited(pack, edit))
+    kickoff, prep = read.plan.rows("actions")
+    assert (kickoff["acceptance"], kickoff["client_visible"]) == ("Proposed", True)
+    assert (prep["acceptance"], prep["client_visible"]) == ("Not needed", False)
