@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tests.conftest import AS_OF
 from xlplan.model.pack import Pack
@@ -173,3 +174,14 @@ def edge_plans() -> dict[str, PlanInput]:
         as_of=AS_OF,
     )
     return {"edge-empty": empty, "edge-zeros": zeros, "edge-messy": messy}
+
+
+def build_all(pack: Pack) -> dict[str, tuple[PlanInput, Any]]:
+    """Every sample and edge plan built at ``AS_OF``: name -> (input, build result)."""
+    from xlplan.workbook.build import build_plan_workbook
+
+    plans = {**sample_plans(pack), **edge_plans()}
+    return {
+        name: (raw, build_plan_workbook(pack, raw, today=AS_OF))
+        for name, raw in plans.items()
+    }

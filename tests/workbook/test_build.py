@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import AS_OF
-from tests.workbook.plans import edge_plans, sample_plans
+from tests.workbook.plans import build_all, sample_plans
 from xlplan.core.health import score_health
 from xlplan.core.registry import FIELDS
 from xlplan.model.pack import SectionKind
@@ -18,11 +18,7 @@ from xlplan.workbook.build import META_SHEET, build_plan_workbook, cached
 
 @pytest.fixture(scope="module")
 def built(pack):
-    plans = {**sample_plans(pack), **edge_plans()}
-    return {
-        name: (raw, build_plan_workbook(pack, raw, today=AS_OF))
-        for name, raw in plans.items()
-    }
+    return build_all(pack)
 
 
 def _open(content: bytes, **kwargs) -> openpyxl.Workbook:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
-from tests.workbook.plans import edge_plans, sample_plans
+from tests.workbook.plans import build_all
 from xlplan.cli import main
 from xlplan.model.issues import Severity
 from xlplan.model.pack import SectionKind
@@ -25,11 +25,7 @@ DEFAULTED = {"acceptance", "client_visible", "about_relationship", "review_caden
 
 @pytest.fixture(scope="module")
 def built(pack):
-    plans = {**sample_plans(pack), **edge_plans()}
-    return {
-        name: (raw, build_plan_workbook(pack, raw, today=AS_OF))
-        for name, raw in plans.items()
-    }
+    return build_all(pack)
 
 
 def _codes(read) -> list[str]:

@@ -146,9 +146,30 @@ def _check_bomb(members: list[zipfile.ZipInfo]) -> None:
 
 def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
     """Parse one XML part, refusing DTDs (entity-expansion bombs)."""
+    data = _read_bytes(package, name)
+    if data is None:
+        raise PlanFileError(
+            "file.corrupt_zip",
+            f"Part {name} is missing.",
+            hint="Save the workbook again from Excel.",
+        )
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise PlanFileError(
+            "file.bad_xml",
+            f"Part {name} is not well-formed XML ({exc}).",
+            hint="Save the workbook again from Excel.",
+        ) from None
+
+
+def _read_bytes(package: zipfile.ZipFile, name: str) -> bytes | None:
+    """One part's bytes (``None`` when absent), refused if it declares a DTD."""
     try:
         data = package.read(name)
-    except (KeyError, zipfile.BadZipFile, EOFError, OSError) as exc:
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise PlanFileError(
             "file.corrupt_zip",
             f"Part {name} cannot be read ({exc}).",
@@ -160,14 +181,7 @@ def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
             f"Part {name} declares a DTD or entities, which workbooks never need.",
             hint="The file was not parsed: it may be malicious.",
         )
-    try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        raise PlanFileError(
-            "file.bad_xml",
-            f"Part {name} is not well-formed XML ({exc}).",
-            hint="Save the workbook again from Excel.",
-        ) from None
+    return data
 
 
 def read_package(
@@ -222,23 +236,8 @@ def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 def _read_part(package: zipfile.ZipFile, name: str) -> str | None:
     """A small XML part as text (``None`` when absent), checked for DTDs."""
-    try:
-        data = package.read(name)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise PlanFileError(
-            "file.corrupt_zip",
-            f"Part {name} cannot be read ({exc}).",
-            hint="Save the workbook again from Excel.",
-        ) from None
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise PlanFileError(
-            "file.xml_bomb",
-            f"Part {name} declares a DTD or entities, which workbooks never need.",
-            hint="The file was not parsed: it may be malicious.",
-        )
-    return data.decode("utf-8", errors="replace")
+    data = _read_bytes(package, name)
+    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 def _attributes(text: str) -> dict[str, str]:
