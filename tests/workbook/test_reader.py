@@ -459,3 +459,34 @@ def test_defaults_fill_blank_cells_that_depend_on_another(pack):
     kickoff, prep = read.plan.rows("actions")
     assert (kickoff["acceptance"], kickoff["client_visible"]) == ("Proposed", True)
     assert (prep["acceptance"], prep["client_visible"]) == ("Not needed", False)
+
+
+def test_duplicate_ranks_and_reporting_loops_are_reported(pack):
+    def edit(book):
+        sheet = book["Stakeholders"]
+        table = sheet.tables["Stakeholders"]
+        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+        names = [c.name for c in table.tableColumns]
+        col = lambda label: low_col + names.index(label)  # noqa: E731
+        sheet.cell(low_row + 1, col("Reports to")).value = "Cy Cle"
+        sheet.cell(low_row + 2, col("Name")).value = "Cy Cle"
+        sheet.cell(low_row + 2, col("Reports to")).value = "Ann Lee"
+        objectives = book["Objectives"]
+        table = objectives.tables["Objectives"]
+        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+        names = [c.name for c in table.tableColumns]
+        for offset, title in ((1, "Grow"), (2, "Save")):
+            objectives.cell(
+                low_row + offset, low_col + names.index("Title")
+            ).value = title
+            objectives.cell(
+                low_row + offset, low_col + names.index("Priority rank")
+            ).value = 1
+
+    read = read_plan(_edited(pack, edit))
+    loop = next(i for i in read.issues if i.code == "data.cycle")
+    assert (
+        "Ann Lee -> Cy Cle -> Ann Lee" in loop.message and loop.sheet == "Stakeholders"
+    )
+    rank = next(i for i in read.issues if i.code == "data.duplicate_rank")
+    assert "'Grow' and 'Save'" in rank.message

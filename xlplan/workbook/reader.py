@@ -184,6 +184,7 @@ class _Reader:
         )
         self._check_references(plan)
         self._check_data_errors(plan)
+        self._check_ranks_and_cycles(plan)
         self._check_stored(plan)
         self.result.plan = plan
 
@@ -598,6 +599,66 @@ class _Reader:
                     sheet,
                     *_split(cell),
                 )
+
+    def _check_ranks_and_cycles(self, plan: Plan) -> None:
+        """Objective ranks are unique; reporting lines and action parents have no loop."""
+        seen: dict[Any, str] = {}
+        for row in plan.rows("objectives"):
+            rank = row.get("priority_rank")
+            if rank is None:
+                continue
+            if rank in seen:
+                sheet, cell = self._address(
+                    self.pack.section("objectives"), "priority_rank", row
+                )
+                self._problem(
+                    "data.duplicate_rank",
+                    Severity.WARNING,
+                    f"Priority rank {rank} is used by '{seen[rank]}' and '{row.get('title')}'.",
+                    "Give each objective its own rank (1 is most important).",
+                    sheet,
+                    *_split(cell),
+                )
+            seen.setdefault(rank, str(row.get("title")))
+        for section, key, link in (
+            ("stakeholders", "name", "reports_to"),
+            ("actions", "action_step", "parent_action"),
+            ("actions", "action_step", "depends_on"),
+        ):
+            self._check_cycle(plan, section, key, link)
+
+    def _check_cycle(self, plan: Plan, section_key: str, key: str, link: str) -> None:
+        rows = {
+            str(r.get(key)).casefold(): r for r in plan.rows(section_key) if r.get(key)
+        }
+        reported: set[str] = set()
+        for start, row in rows.items():
+            path, current = [start], row
+            while current.get(link):
+                target = str(current[link]).casefold()
+                if target not in rows:
+                    break
+                if target in path:
+                    loop = path[path.index(target) :]
+                    if not reported & set(loop):
+                        reported |= set(loop)
+                        names = " -> ".join(
+                            str(rows[n].get(key)) for n in [*loop, target]
+                        )
+                        section = self.pack.section(section_key)
+                        sheet, cell = self._address(section, link, rows[start])
+                        label = section.field(link).label
+                        self._problem(
+                            "data.cycle",
+                            Severity.WARNING,
+                            f"{label} goes round in a loop: {names}.",
+                            f"Break the loop in the {label} column.",
+                            sheet,
+                            *_split(cell),
+                        )
+                    break
+                path.append(target)
+                current = rows[target]
 
     def _named_problem(self, name: str, code: str, message: str, hint: str) -> None:
         where = self.package.names.get(name)
