@@ -314,6 +314,11 @@ def test_fix_ids_fills_missing_ids_once(built, tmp_path):
     assert all(row["id"] for row in read.plan.rows("stakeholders"))
     ids = [row["id"] for row in read.plan.rows("actions")]
     assert len(set(ids)) == len(ids)
+    values = openpyxl.load_workbook(path, data_only=True)
+    sheet, ref = next(iter(values.defined_names["health"].destinations))
+    assert values[sheet][ref.replace("$", "")].value is not None, (
+        "cached results survive"
+    )
     second = CliRunner().invoke(main, ["check", str(path), "--fix-ids"])
     assert "filled" not in second.output
     assert [r["id"] for r in read_plan(path.read_bytes()).plan.rows("actions")] == ids
@@ -490,3 +495,15 @@ def test_duplicate_ranks_and_reporting_loops_are_reported(pack):
     )
     rank = next(i for i in read.issues if i.code == "data.duplicate_rank")
     assert "'Grow' and 'Save'" in rank.message
+
+
+def test_an_id_cell_the_sheet_never_wrote_is_added_in_column_order():
+    from xlplan.workbook.checking import _patch_sheet
+
+    xml = '<sheetData><row r="5"><c r="A5" s="1"/><c r="D5"><v>3</v></c></row><row r="6"/></sheetData>'
+    patched = _patch_sheet(xml, {"B5": "STA-1", "B6": "STA-2", "A5": "STA-0"})
+    assert '<c r="A5" s="1" t="inlineStr"><is><t>STA-0</t></is></c>' in patched
+    assert patched.index('r="B5"') < patched.index('r="D5"')
+    assert (
+        '<row r="6"><c r="B6" t="inlineStr"><is><t>STA-2</t></is></c></row>' in patched
+    )

@@ -139,41 +139,119 @@ def _read_file(path: Path) -> PlanRead:
 def fill_row_ids(path: Path, read: PlanRead) -> int:
     """Fill blank ids of table rows in ``path``, atomically; return how many were filled.
 
-    Only the id cells change; the file is rewritten through openpyxl, which
-    keeps tables, names, validations and formulas.
+    Only the id cells change: each blank id cell of the sheet XML gets its
+    text in place, so formulas keep their cached results and nothing else in
+    the package is touched.
     """
-    import io
+    from xlplan.workbook.files import write_atomic
 
-    import openpyxl
+    content = path.read_bytes()
+    edits = _missing_ids(content, read)
+    if not edits:
+        return 0
+    write_atomic(path, patch_cells(content, edits), force=True)
+    return sum(len(cells) for cells in edits.values())
+
+
+def _missing_ids(content: bytes, read: PlanRead) -> dict[str, dict[str, str]]:
+    """Sheet part -> cell reference -> new id, for every table row without one."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
 
     from xlplan.model.pack import SectionKind
-    from xlplan.workbook.files import write_atomic
+    from xlplan.workbook.package import check_container, read_package
     from xlplan.workbook.reader import SOURCE_ROW
 
     assert read.plan is not None and read.pack is not None
-    content = path.read_bytes()
-    keep_vba = path.suffix.lower() == ".xlsm"
-    book = openpyxl.load_workbook(io.BytesIO(content), keep_vba=keep_vba)
-    filled = 0
+    package = read_package(check_container(content), error_sheets=set())
+    edits: dict[str, dict[str, str]] = {}
     for section in read.pack.sections:
-        if section.kind is not SectionKind.TABLE:
+        table = package.tables.get((section.table or "").casefold())
+        if section.kind is not SectionKind.TABLE or table is None:
             continue
+        labels = [c.casefold() for c in table.columns]
+        id_label = section.field("id").label.casefold()
+        if id_label not in labels:
+            continue
+        col = table.first_col + labels.index(id_label)
+        part = package.sheet_paths[table.sheet]
         for row in read.plan.rows(section.key):
-            if row.get("id") or SOURCE_ROW not in row:
-                continue
-            sheet = book[section.sheet]
-            table = sheet.tables.get(section.table or "")
-            if table is None:
-                continue
-            first_col = openpyxl.utils.cell.range_boundaries(table.ref)[0]
-            labels = [c.name for c in table.tableColumns]
-            col = first_col + labels.index(section.field("id").label)
-            sheet.cell(
-                row[SOURCE_ROW] + 1, col
-            ).value = f"{section.key[:3].upper()}-{uuid.uuid4().hex[:8]}"
-            filled += 1
-    if filled:
-        buffer = io.BytesIO()
-        book.save(buffer)
-        write_atomic(path, buffer.getvalue(), force=True)
-    return filled
+            if not row.get("id") and SOURCE_ROW in row:
+                cell = xl_rowcol_to_cell(row[SOURCE_ROW], col)
+                edits.setdefault(part, {})[cell] = (
+                    f"{section.key[:3].upper()}-{uuid.uuid4().hex[:8]}"
+                )
+    return edits
+
+
+def patch_cells(content: bytes, edits: dict[str, dict[str, str]]) -> bytes:
+    """A copy of the package with text written into the given cells of the given sheet parts.
+
+    A cell missing from the sheet XML (never formatted) is added to its row;
+    every other part is copied byte for byte.
+    """
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename in edits:
+                data = _patch_sheet(data.decode("utf-8"), edits[info.filename]).encode(
+                    "utf-8"
+                )
+            target.writestr(info, data, compress_type=info.compress_type)
+    return buffer.getvalue()
+
+
+def _patch_sheet(xml: str, cells: dict[str, str]) -> str:
+    import re
+    from xml.sax.saxutils import escape
+
+    for ref, text in cells.items():
+        inline = f"<is><t>{escape(text)}</t></is>"
+        pattern = re.compile(
+            rf'<c r="{ref}"((?:\s+(?!t=)[\w:]+="[^"]*")*)(?:\s+t="[^"]*")?((?:\s+[\w:]+="[^"]*")*)\s*(?:/>|>\s*</c>)'
+        )
+        match = pattern.search(xml)
+        if match is None:
+            xml = _insert_cell(xml, ref, inline)
+            continue
+        patched = (
+            f'<c r="{ref}"{match.group(1)}{match.group(2)} t="inlineStr">{inline}</c>'
+        )
+        xml = xml[: match.start()] + patched + xml[match.end() :]
+    return xml
+
+
+def _insert_cell(xml: str, ref: str, inline: str) -> str:
+    """Add a cell that the sheet never wrote, keeping the row's cells in column order."""
+    import re
+
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    row_number = int(re.sub(r"[A-Z]+", "", ref))
+    _, col = xl_cell_to_rowcol(ref)
+    cell = f'<c r="{ref}" t="inlineStr">{inline}</c>'
+    row_match = re.search(rf'<row r="{row_number}"[^>]*?(/>|>)', xml)
+    if row_match is None:
+        raise ValueError(f"row {row_number} is not in the sheet; cannot place {ref}")
+    if row_match.group(1) == "/>":
+        opening = row_match.group(0)[:-2] + ">"
+        return (
+            xml[: row_match.start()]
+            + opening
+            + cell
+            + "</row>"
+            + xml[row_match.end() :]
+        )
+    end = xml.index("</row>", row_match.end())
+    body = xml[row_match.end() : end]
+    position = len(body)
+    for existing in re.finditer(r'<c r="([A-Z]+)\d+"', body):
+        if xl_cell_to_rowcol(existing.group(1) + "1")[1] > col:
+            position = existing.start()
+            break
+    body = body[:position] + cell + body[position:]
+    return xml[: row_match.end()] + body + xml[end:]
