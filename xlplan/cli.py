@@ -241,7 +241,10 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
 
     files = find_plan_files(plans)
     if not files:
-        raise click.BadParameter("no .xlsx or .xlsm files found.", param_hint="PLANS")
+        shown = ", ".join(str(p) for p in plans)
+        raise click.BadParameter(
+            f"no .xlsx or .xlsm files in {shown}.", param_hint="PLANS"
+        )
     report = check_files(files, fix_ids=fix_ids)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

@@ -507,3 +507,31 @@ def test_an_id_cell_the_sheet_never_wrote_is_added_in_column_order():
     assert (
         '<row r="6"><c r="B6" t="inlineStr"><is><t>STA-2</t></is></c></row>' in patched
     )
+
+
+def test_a_value_typed_over_a_computed_table_cell_is_named(pack):
+    def edit(book):
+        sheet = book["Stakeholders"]
+        table = sheet.tables["Stakeholders"]
+        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+        names = [c.name for c in table.tableColumns]
+        sheet.cell(low_row + 1, low_col + names.index("Days since contact")).value = 5
+
+    read = read_plan(_edited(pack, edit))
+    stale = next(i for i in read.issues if i.code == "value.stale_result")
+    assert stale.sheet == "Stakeholders" and stale.cell == "P5"
+    assert "shows 5, xlplan computes blank" in stale.message
+
+
+def test_drop_down_values_in_the_wrong_case_are_read_and_noted(pack):
+    read = read_plan(_edited(pack, lambda book: _set(book, "account_tier", "key")))
+    assert read.plan.records["profile"]["account_tier"] == "Key"
+    note = next(i for i in read.issues if i.code == "value.list_spelling")
+    assert note.severity is Severity.INFO and "'key' read as 'Key'" in note.message
+
+
+def test_a_blank_plan_id_is_an_error(pack):
+    read = read_plan(_edited(pack, lambda book: _set(book, "plan_id", None)))
+    error = next(i for i in read.issues if i.code == "value.required")
+    assert error.severity is Severity.ERROR and "Plan ID" in error.message
+    assert not read.ok

@@ -189,6 +189,13 @@ def _date(spec: FieldSpec, raw: Any, date1904: bool) -> tuple[Any, Finding | Non
     if isinstance(raw, str):
         day = parse_date_text(raw)
         if day is None:
+            if _reads_two_ways(raw):
+                return None, Finding(
+                    "value.ambiguous_date",
+                    Severity.WARNING,
+                    f"{spec.label}: '{raw}' is text that reads as two dates (day or month first).",
+                    "Type the date as a date, or as YYYY-MM-DD.",
+                )
             return None, _not_a_date(spec, raw)
         return day, Finding(
             "value.date_as_text",
@@ -214,6 +221,16 @@ def parse_date_text(text: str) -> dt.date | None:
         except ValueError:
             continue
     return readings.pop() if len(readings) == 1 else None
+
+
+def _reads_two_ways(text: str) -> bool:
+    readings = set()
+    for pattern in ("%d/%m/%Y", "%m/%d/%Y"):
+        try:
+            readings.add(dt.datetime.strptime(text.strip(), pattern).date())
+        except ValueError:
+            continue
+    return len(readings) == 2
 
 
 def _not_a_date(spec: FieldSpec, raw: Any) -> Finding:
@@ -260,7 +277,14 @@ def _enum(
     )
     matched = match_enum(text, choices)
     if matched is not None:
-        return matched, None
+        if matched == text:
+            return matched, None
+        return matched, Finding(
+            "value.list_spelling",
+            Severity.INFO,
+            f"{spec.label}: '{raw}' read as '{matched}'.",
+            "Pick the value from the drop-down so every tool reads it the same way.",
+        )
     close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     guess = f" Did you mean '{close[0]}'?" if close else ""
     return None, Finding(

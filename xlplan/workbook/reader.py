@@ -21,7 +21,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from xlplan.core.registry import FIELDS
+from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.core.rules import ScoringKeyError, rules_from_pack
 from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import (
@@ -46,7 +46,11 @@ Grid = list[list[Any]]
 _PACKS: dict[
     str, Pack
 ] = {}  # packs parsed from plans, by content hash: portfolios share a few
-SOURCE_ROW = "_row"  # each table row read from a workbook keeps its 0-based sheet row
+SOURCE_ROW = "_row"
+IDENTITY_FIELDS = {
+    "plan_id",
+    "account_name",
+}  # each table row read from a workbook keeps its 0-based sheet row
 ENGINES = ("calamine", "openpyxl")
 
 
@@ -154,6 +158,9 @@ class _Reader:
         self.result = result
         self.engine = engine
         self.source = result.source
+        self._stored_rows: list[
+            tuple[SectionSpec, dict[str, Any], str, int, list[Any]]
+        ] = []
 
     def read(self) -> None:
         zipped = check_container(self.content)
@@ -187,6 +194,21 @@ class _Reader:
         self._check_ranks_and_cycles(plan)
         self._check_stored(plan)
         self.result.plan = plan
+        self.result.issues.sort(key=self._issue_order)
+
+    def _issue_order(self, issue: Issue) -> tuple[int, int, int]:
+        """File-wide issues first, then by sheet order, row and column."""
+        from xlsxwriter.utility import xl_cell_to_rowcol
+
+        if issue.sheet is None:
+            return (-1, 0, 0)
+        sheet = (
+            self.package.sheets.index(issue.sheet)
+            if issue.sheet in self.package.sheets
+            else 0
+        )
+        row, col = xl_cell_to_rowcol(issue.cell) if issue.cell else (0, 0)
+        return (sheet, row, col)
 
     # ------------------------------------------------------- the package
 
@@ -326,9 +348,11 @@ class _Reader:
                 self._issue(finding, where.sheet, where.row, where.col)
             record[spec.name] = value
             if spec.required and value is None and finding is None:
+                # Without its id or account a plan cannot be placed in a portfolio.
+                identity = spec.name in IDENTITY_FIELDS
                 self._problem(
                     "value.required",
-                    Severity.WARNING,
+                    Severity.ERROR if identity else Severity.WARNING,
                     f"{spec.label} is required but blank.",
                     "Fill it in.",
                     where.sheet,
@@ -394,12 +418,18 @@ class _Reader:
         )
         names = [s.name for s in inputs]
         cols = [columns[name] for name in names]
+        computed = [
+            spec for spec in section.fields if spec.computed and spec.name in columns
+        ]
         for row in range(table.header_row + 1, last + 1):
             values = self.values.row_values(table.sheet, row, cols)
             raws = dict(zip(names, values, strict=True))
             if all(v is None for k, v in raws.items() if k != "id"):
                 continue
             if row > table.last_row:
+                first = next(
+                    c for n, c in zip(names, cols, strict=True) if raws[n] is not None
+                )
                 self._problem(
                     "structure.row_below_table",
                     Severity.WARNING,
@@ -408,9 +438,19 @@ class _Reader:
                     "xlplan read it anyway.",
                     table.sheet,
                     row,
-                    table.first_col,
+                    first,
                 )
-            rows.append(self._row(section, table.sheet, row, columns, raws))
+            record = self._row(section, table.sheet, row, columns, raws)
+            rows.append(record)
+            stored = [
+                (
+                    spec,
+                    self.values.cell(table.sheet, row, columns[spec.name]),
+                    columns[spec.name],
+                )
+                for spec in computed
+            ]
+            self._stored_rows.append((section, record, table.sheet, row, stored))
         return rows
 
     def _last_row_below(self, table: Any, cols: list[int]) -> int:
@@ -530,7 +570,7 @@ class _Reader:
                 self._problem(
                     "value.unknown_reference",
                     Severity.WARNING,
-                    f"{spec.label}: '{name}' names nobody on the {target.title} sheet.",
+                    f"{spec.label}: '{name}' names nobody on sheet '{target.sheet}'.",
                     f"Pick a name from the drop-down, or add '{name}' to {target.sheet}.",
                     sheet,
                     *_split(cell),
@@ -569,7 +609,8 @@ class _Reader:
             self._named_problem(
                 "last_reviewed_date",
                 "data.after_as_of",
-                "Last reviewed date is after the as-of date; it is ignored.",
+                f"Last reviewed date is after the as-of date ({plan.as_of:%d %b %Y}); "
+                "it is ignored.",
                 "Type the date of a review that has happened.",
             )
         for row in plan.rows("stakeholders"):
@@ -581,7 +622,8 @@ class _Reader:
                 self._problem(
                     "data.after_as_of",
                     Severity.WARNING,
-                    f"{row.get('name')}: last contact {last:%d %b %Y} is after the as-of date; ignored.",
+                    f"{row.get('name')}: last contact {last:%d %b %Y} is after the as-of date "
+                    f"({plan.as_of:%d %b %Y}); ignored.",
                     "Type the date of a contact that has happened.",
                     sheet,
                     *_split(cell),
@@ -669,6 +711,12 @@ class _Reader:
 
     def _check_stored(self, plan: Plan) -> None:
         """Report stored formula results that disagree with the recomputed figures."""
+        for section, record, sheet, row, stored in self._stored_rows:
+            for spec, value, col in stored:
+                figure = COLUMNS.get((section.key, spec.name))
+                if figure is not None:
+                    expected = figure.value(record, plan, self.rules)
+                    self._compare(spec, value, expected, sheet, row, col)
         for section in self.pack.sections:
             for spec in section.fields:
                 if not spec.computed:
@@ -699,7 +747,8 @@ class _Reader:
         self._problem(
             "value.stale_result",
             Severity.WARNING,
-            f"{spec.label}: the workbook shows {_plain(stored)}, xlplan computes {_plain(expected)}.",
+            f"{spec.label}: the workbook shows {_plain(stored, spec)}, "
+            f"xlplan computes {_plain(expected, spec)}.",
             "Recalculate in Excel (F9), or restore the formula if it was typed over.",
             sheet,
             row,
@@ -742,16 +791,21 @@ def _agrees(stored: Any, expected: Any, spec: FieldSpec, date1904: bool) -> bool
     return str(stored) == str(expected)
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, spec: FieldSpec | None = None) -> str:
+    """A value as a person reads it: blank, 1,250,000, 45%, 31 Mar 2026."""
     if value is None or value == "":
         return "blank"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value:%d %b %Y}"
-    return repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, (int, float)):
+        if spec is not None and spec.type is FieldType.PCT:
+            return f"{value:.0%}"
+        if spec is not None and spec.type is FieldType.DATE:
+            return "a date serial"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return repr(value)
 
 
 def _split(cell: str | None) -> tuple[int | None, int | None]:
