@@ -112,6 +112,15 @@ def _edited(pack, edit) -> bytes:
     return buffer.getvalue()
 
 
+def _table_cell(book, sheet_name: str, row_offset: int, label: str):
+    """The cell of column ``label`` in the ``row_offset``-th data row of the sheet's table."""
+    sheet = book[sheet_name]
+    table = sheet.tables[sheet_name.replace(" ", "")]
+    low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+    names = [c.name for c in table.tableColumns]
+    return sheet.cell(low_row + row_offset, low_col + names.index(label))
+
+
 def _set(book, name: str, value) -> None:
     sheet, ref = next(iter(book.defined_names[name].destinations))
     book[sheet][ref.replace("$", "")].value = value
@@ -448,17 +457,9 @@ def test_a_plan_saved_in_the_1904_date_system(pack):
 
 def test_defaults_fill_blank_cells_that_depend_on_another(pack):
     def edit(book):
-        sheet = book["Actions"]
-        table = sheet.tables["Actions"]
-        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
-        names = [c.name for c in table.tableColumns]
-        sheet.cell(low_row + 1, low_col + names.index("Action step")).value = "Kick-off"
-        sheet.cell(
-            low_row + 1, low_col + names.index("Outside stakeholders")
-        ).value = "Ann Lee"
-        sheet.cell(
-            low_row + 2, low_col + names.index("Action step")
-        ).value = "Internal prep"
+        _table_cell(book, "Actions", 1, "Action step").value = "Kick-off"
+        _table_cell(book, "Actions", 1, "Outside stakeholders").value = "Ann Lee"
+        _table_cell(book, "Actions", 2, "Action step").value = "Internal prep"
 
     read = read_plan(_edited(pack, edit))
     kickoff, prep = read.plan.rows("actions")
@@ -468,25 +469,12 @@ def test_defaults_fill_blank_cells_that_depend_on_another(pack):
 
 def test_duplicate_ranks_and_reporting_loops_are_reported(pack):
     def edit(book):
-        sheet = book["Stakeholders"]
-        table = sheet.tables["Stakeholders"]
-        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
-        names = [c.name for c in table.tableColumns]
-        col = lambda label: low_col + names.index(label)  # noqa: E731
-        sheet.cell(low_row + 1, col("Reports to")).value = "Cy Cle"
-        sheet.cell(low_row + 2, col("Name")).value = "Cy Cle"
-        sheet.cell(low_row + 2, col("Reports to")).value = "Ann Lee"
-        objectives = book["Objectives"]
-        table = objectives.tables["Objectives"]
-        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
-        names = [c.name for c in table.tableColumns]
+        _table_cell(book, "Stakeholders", 1, "Reports to").value = "Cy Cle"
+        _table_cell(book, "Stakeholders", 2, "Name").value = "Cy Cle"
+        _table_cell(book, "Stakeholders", 2, "Reports to").value = "Ann Lee"
         for offset, title in ((1, "Grow"), (2, "Save")):
-            objectives.cell(
-                low_row + offset, low_col + names.index("Title")
-            ).value = title
-            objectives.cell(
-                low_row + offset, low_col + names.index("Priority rank")
-            ).value = 1
+            _table_cell(book, "Objectives", offset, "Title").value = title
+            _table_cell(book, "Objectives", offset, "Priority rank").value = 1
 
     read = read_plan(_edited(pack, edit))
     loop = next(i for i in read.issues if i.code == "data.cycle")
@@ -511,11 +499,7 @@ def test_an_id_cell_the_sheet_never_wrote_is_added_in_column_order():
 
 def test_a_value_typed_over_a_computed_table_cell_is_named(pack):
     def edit(book):
-        sheet = book["Stakeholders"]
-        table = sheet.tables["Stakeholders"]
-        low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
-        names = [c.name for c in table.tableColumns]
-        sheet.cell(low_row + 1, low_col + names.index("Days since contact")).value = 5
+        _table_cell(book, "Stakeholders", 1, "Days since contact").value = 5
 
     read = read_plan(_edited(pack, edit))
     stale = next(i for i in read.issues if i.code == "value.stale_result")

@@ -503,58 +503,27 @@ class _Builder:
         col: int,
         last: int,
     ) -> None:
-        lights = self.pack.brand.lights_for(section.key, spec)
-        for value, light in lights.items():
-            fmt = self.styles.fills.get(light)
-            if fmt is None:
-                continue
+        rules: list[tuple[str, Any]] = [
+            (_formula_text(value), self.styles.fills[light])
+            for value, light in self.pack.brand.lights_for(section.key, spec).items()
+            if light in self.styles.fills
+        ]
+        if spec.type is FieldType.BOOL and spec.computed:
+            if spec.name in _BAD_WHEN_TRUE:
+                rules.append(("TRUE", self.styles.fills["bad"]))
+            if spec.name in _GOOD_WHEN_TRUE:
+                rules += [
+                    ("TRUE", self.styles.fills["good"]),
+                    ("FALSE", self.styles.fills["bad"]),
+                ]
+        for value, fmt in rules:
             sheet.conditional_format(
                 first,
                 col,
                 last,
                 col,
-                {
-                    "type": "cell",
-                    "criteria": "==",
-                    "value": _formula_text(value),
-                    "format": fmt,
-                },
+                {"type": "cell", "criteria": "==", "value": value, "format": fmt},
             )
-        if (
-            spec.type is FieldType.BOOL
-            and spec.computed
-            and spec.name in _BAD_WHEN_TRUE
-        ):
-            sheet.conditional_format(
-                first,
-                col,
-                last,
-                col,
-                {
-                    "type": "cell",
-                    "criteria": "==",
-                    "value": "TRUE",
-                    "format": self.styles.fills["bad"],
-                },
-            )
-        if (
-            spec.type is FieldType.BOOL
-            and spec.computed
-            and spec.name in _GOOD_WHEN_TRUE
-        ):
-            for value, light in (("TRUE", "good"), ("FALSE", "bad")):
-                sheet.conditional_format(
-                    first,
-                    col,
-                    last,
-                    col,
-                    {
-                        "type": "cell",
-                        "criteria": "==",
-                        "value": value,
-                        "format": self.styles.fills[light],
-                    },
-                )
 
     # ---------------------------------------------------- cover blocks
 
