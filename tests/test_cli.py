@@ -63,6 +63,9 @@ def test_demo_builds_the_sample_portfolio(tmp_path):
         assert plan.stem in result.output
     book = openpyxl.load_workbook(plans[0])
     assert "Cover" in book.sheetnames
+    portfolio = openpyxl.load_workbook(tmp_path / "demo" / "portfolio.xlsx")
+    assert portfolio.sheetnames[0] == "Summary"
+    assert "12 plans from 12 files" in result.output
     again = runner.invoke(main, ["demo", str(tmp_path / "demo")])
     assert again.exit_code == 1
     assert "already exist" in again.output and "--force" in again.output

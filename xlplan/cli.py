@@ -89,8 +89,9 @@ force_option = click.option(
 def main() -> None:
     """xlplan: key-account plans kept in Excel as typed, versioned records.
 
-    Build plan workbooks for reps to fill (new, demo) from a template pack
-    your organisation can copy and edit (template).
+    Build plan workbooks for reps to fill (new), check them (check), roll a
+    folder of plans up into a portfolio (rollup), from a template pack your
+    organisation can copy and edit (template); demo does it all on samples.
     """
 
 
@@ -193,9 +194,11 @@ def demo(
     """Build the sample portfolio of fictional accounts into OUT_DIR.
 
     Writes one plan workbook per sample account into OUT_DIR/plans (default
-    ./demo/plans) and prints each plan's status, completeness and health.
+    ./demo/plans), prints each plan's status, completeness and health, and
+    rolls them up into OUT_DIR/portfolio.xlsx.
     """
     from xlplan.packs import load_pack
+    from xlplan.portfolio.service import RollupRequest, run_rollup
     from xlplan.workbook.service import build_demo
 
     pack = load_pack(pack_dir)
@@ -210,6 +213,14 @@ def demo(
             f"  {health:11}  {item.weakest or ''}"
         )
         click.echo(line.rstrip())
+    request = RollupRequest(
+        paths=[out_dir / "plans"],
+        output=out_dir / "portfolio.xlsx",
+        as_of=as_of or dt.date.today(),
+        jobs=1,
+        force=force,
+    )
+    _print_rollup(run_rollup(request, pack), request.output)
 
 
 @main.command()
@@ -252,6 +263,124 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
         for line in report.lines():
             click.echo(line)
     sys.exit(1 if report.has_errors else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("portfolio.xlsx"),
+    show_default=True,
+    help="Portfolio workbook to write.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading plans (default: the CPU count).",
+)
+@click.option("--owner", help="Only plans of this plan owner.")
+@click.option("--tier", help="Only plans of this account tier.")
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write CSV files (safe against formula injection) into this folder.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the accounts, totals and issues as JSON.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when any file could not be read as a plan."
+)
+@pack_option
+@as_of_option
+@force_option
+@_reports_errors
+def rollup(
+    paths: tuple[Path, ...],
+    output: Path,
+    jobs: int | None,
+    owner: str | None,
+    tier: str | None,
+    csv_dir: Path | None,
+    json_path: Path | None,
+    strict: bool,
+    pack_dir: Path | None,
+    as_of: dt.date | None,
+    force: bool,
+) -> None:
+    """Roll every plan under PATHS up into one portfolio workbook.
+
+    PATHS are folders (searched recursively), workbooks or globs. Excel lock
+    files are skipped; files that are not plans are listed on the Issues sheet.
+
+    \b
+    Examples:
+      xlplan rollup plans/ -o portfolio.xlsx
+      xlplan rollup plans/ --owner "Maya Lindqvist" --csv out/ --as-of 2026-12-31
+    """
+    import os
+
+    from xlplan.packs import load_pack
+    from xlplan.portfolio.service import RollupRequest, run_rollup
+
+    pack = load_pack(pack_dir)
+    request = RollupRequest(
+        paths=paths,
+        output=output,
+        as_of=as_of or dt.date.today(),
+        jobs=jobs or os.cpu_count() or 1,
+        owner=owner,
+        tier=tier,
+        force=force,
+        csv_dir=csv_dir,
+        json_path=json_path,
+    )
+    read = 0
+    show = sys.stderr.isatty()  # quiet when piped or captured
+
+    def advance(done: int) -> None:
+        nonlocal read
+        read += done
+        if show:
+            click.echo(f"\rReading plans: {read}", nl=False, err=True)
+
+    portfolio = run_rollup(request, pack, advance)
+    if show:
+        click.echo("", err=True)
+    _print_rollup(portfolio, output)
+    unreadable = sum(1 for i in portfolio.issues if i.severity.value == "error")
+    if strict and unreadable:
+        sys.exit(1)
+
+
+def _print_rollup(portfolio: Any, output: Path) -> None:
+    totals = portfolio.totals()
+    click.echo(
+        f"Wrote {output}: {totals['plans']} plans from {portfolio.files_read} files, "
+        f"as of {portfolio.as_of:%d %b %Y}."
+    )
+    bands = totals["bands"]
+    click.echo(
+        f"  health: {bands['Green']} green, {bands['Amber']} amber, {bands['Red']} red; "
+        f"{totals['stale']} stale; {totals['overdue_actions']} overdue actions"
+    )
+    click.echo(
+        f"  pipeline {totals['pipeline']:,.0f} {portfolio.base_currency}, "
+        f"won {totals['won_value']:,.0f}"
+    )
+    errors = [i for i in portfolio.issues if i.severity.value == "error"]
+    if errors:
+        click.echo(f"  {len(errors)} file(s) not rolled up (see the Issues sheet):")
+        for issue in errors[:10]:
+            click.echo(f"    {issue.file}: {issue.message}")
 
 
 @main.group()

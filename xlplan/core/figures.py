@@ -331,12 +331,18 @@ def expansion_revenue_formula(r: Refs, rules: Rules) -> str:
     return _closed_formula(r, "SUMIFS", "Won", rules.expansion_types)
 
 
-def win_rate(plan: Plan, rules: Rules) -> float | None:
-    """Won / (won + lost) by count within the period; ``None`` with no closed deal."""
+def closed_counts(plan: Plan) -> tuple[int, int]:
+    """Deals won and lost within the plan period (all closed deals when it is blank)."""
     in_period = _in_period(plan)
     deals = plan.rows("opportunities")
     won = _count(deals, lambda row: row.get("stage") == "Won" and in_period(row))
     lost = _count(deals, lambda row: row.get("stage") == "Lost" and in_period(row))
+    return won, lost
+
+
+def win_rate(plan: Plan, rules: Rules) -> float | None:
+    """Won / (won + lost) by count within the period; ``None`` with no closed deal."""
+    won, lost = closed_counts(plan)
     return ratio(won, won + lost)
 
 

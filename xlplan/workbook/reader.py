@@ -63,6 +63,8 @@ class PlanRead:
     pack: Pack | None = None
     meta: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # table section -> (sheet, column index by field): where each row came from
+    locations: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -411,6 +413,7 @@ class _Reader:
         if located is None:
             return []
         table, columns = located
+        self.result.locations[section.key] = (table.sheet, columns)
         rows = []
         inputs = [spec for spec in section.input_fields if spec.name in columns]
         last = self._last_row_below(

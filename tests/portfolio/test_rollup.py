@@ -1,0 +1,210 @@
+"""`xlplan rollup` end to end on the sample portfolio and a messy folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import AS_OF, CORPUS, requires_libreoffice
+from tests.workbook.plans import sample_plans
+from xlplan.cli import main
+from xlplan.core.portfolio import account_row
+from xlplan.workbook.build import build_plan_workbook
+from xlplan.workbook.reader import read_plan
+
+
+@pytest.fixture(scope="module")
+def plans_dir(pack, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("plans")
+    for name, raw in sample_plans(pack).items():
+        (folder / f"{name}.xlsx").write_bytes(
+            build_plan_workbook(pack, raw, today=AS_OF).content
+        )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rolled(plans_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(
+        main,
+        [
+            "rollup",
+            str(plans_dir),
+            "-o",
+            str(out / "portfolio.xlsx"),
+            "--as-of",
+            AS_OF.isoformat(),
+            "-j",
+            "1",
+            "--csv",
+            str(out / "csv"),
+            "--json",
+            str(out / "portfolio.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _table(book, sheet: str) -> list[dict]:
+    rows = list(book[sheet].iter_rows(min_row=4, values_only=True))
+    header = rows[0]
+    return [
+        dict(zip(header, r, strict=True))
+        for r in rows[1:]
+        if any(v is not None for v in r)
+    ]
+
+
+def test_every_accounts_figure_matches_core(rolled, plans_dir, pack, rules):
+    book = openpyxl.load_workbook(rolled / "portfolio.xlsx")
+    accounts = {row["Plan ID"]: row for row in _table(book, "Accounts")}
+    assert len(accounts) == len(list(plans_dir.glob("*.xlsx")))
+    from dataclasses import replace
+
+    for path in plans_dir.glob("*.xlsx"):
+        plan = replace(read_plan(path.read_bytes()).plan, as_of=AS_OF)
+        expected = account_row(plan, rules, pack.rates).values
+        got = accounts[plan.plan_id]
+        assert got["Health"] == expected["health"]
+        assert got["Completeness"] == expected["completeness"]
+        assert got["Open actions"] == expected["open_actions"]
+        assert got["Overdue actions"] == expected["overdue_actions"]
+        for label, key in (("Pipeline", "pipeline"), ("Revenue", "revenue_current")):
+            if expected[key] is None:
+                assert got[label] is None
+            else:
+                assert got[label] == pytest.approx(expected[key])
+
+
+def test_consolidated_rows_point_at_their_source_cell(rolled):
+    book = openpyxl.load_workbook(rolled / "portfolio.xlsx")
+    rows = _table(book, "Stakeholders")
+    assert len(rows) > 30
+    for row in rows[:40]:
+        source = openpyxl.load_workbook(row["File"], read_only=True)
+        assert source[row["Sheet"]][row["Cell"]].value == row["Name"]
+
+
+def test_summary_owners_white_space_and_charts(rolled):
+    book = openpyxl.load_workbook(rolled / "portfolio.xlsx")
+    assert book.sheetnames[:3] == ["Summary", "Accounts", "Owners"]
+    assert {
+        "White space",
+        "Issues",
+        "Actions",
+        "Opportunities",
+        "Risks",
+        "KPIs",
+    } <= set(book.sheetnames)
+    summary = {
+        r[0]: r[1]
+        for r in book["Summary"].iter_rows(min_row=4, max_row=14, values_only=True)
+    }
+    assert summary["Plans"] == 12
+    assert len(book["Summary"]._charts) == 3
+    owners = _table(book, "Owners")
+    assert sum(o["Plans"] for o in owners) == 12
+    assert any(o["Owner"] == "Maya Lindqvist" and o["Plans"] == 4 for o in owners)
+
+
+def test_csv_and_json_exports(rolled):
+    with open(rolled / "csv" / "accounts.csv", encoding="utf-8-sig") as stream:
+        records = list(csv.DictReader(stream))
+    assert len(records) == 12 and "stale" in records[0]
+    data = json.loads((rolled / "portfolio.json").read_text())
+    assert data["totals"]["plans"] == 12 and len(data["accounts"]) == 12
+
+
+def test_a_messy_folder_rolls_up_the_plans_and_lists_every_other_file(
+    plans_dir, tmp_path
+):
+    folder = tmp_path / "plans"
+    shutil.copytree(plans_dir, folder)
+    (folder / "broken.xlsx").write_bytes(b"not a workbook")
+    (folder / "locked.xlsx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+    )
+    (folder / "~$halvorsen-logistics.xlsx").write_bytes(b"lock")
+    if CORPUS.is_dir():
+        shutil.copy(CORPUS / "xlsx" / "plan_like__simple_monthly_budget.xlsx", folder)
+    copy = folder / "sub"
+    copy.mkdir()
+    shutil.copy(folder / "halvorsen-logistics.xlsx", copy / "halvorsen-old.xlsx")
+    out = tmp_path / "p.xlsx"
+    result = CliRunner().invoke(
+        main, ["rollup", str(folder), "-o", str(out), "-j", "2", "--strict"]
+    )
+    assert result.exit_code == 1, result.output
+    book = openpyxl.load_workbook(out)
+    assert len(_table(book, "Accounts")) == 12
+    issues = {(Path(r["File"]).name, r["Code"]) for r in _table(book, "Issues")}
+    assert ("broken.xlsx", "file.not_a_workbook") in issues
+    assert ("locked.xlsx", "file.encrypted") in issues
+    assert not any(name.startswith("~$") for name, _ in issues)
+    assert any(code == "portfolio.older_version" for _, code in issues)
+    if CORPUS.is_dir():
+        assert ("plan_like__simple_monthly_budget.xlsx", "file.not_a_plan") in issues
+
+
+def test_csv_export_is_safe_against_formula_injection():
+    from xlplan.portfolio.service import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+44 20") == "'+44 20" and safe_cell("Acme") == "Acme"
+
+
+def test_owner_and_tier_filters(plans_dir, tmp_path):
+    out = tmp_path / "maya.xlsx"
+    result = CliRunner().invoke(
+        main,
+        [
+            "rollup",
+            str(plans_dir),
+            "-o",
+            str(out),
+            "-j",
+            "1",
+            "--owner",
+            "maya lindqvist",
+            "--tier",
+            "Key",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = _table(openpyxl.load_workbook(out), "Accounts")
+    assert rows and all(
+        r["Owner"] == "Maya Lindqvist" and r["Tier"] == "Key" for r in rows
+    )
+
+
+def test_rollup_refuses_to_overwrite(rolled, plans_dir):
+    result = CliRunner().invoke(
+        main, ["rollup", str(plans_dir), "-o", str(rolled / "portfolio.xlsx")]
+    )
+    assert result.exit_code == 1 and "--force" in result.output
+
+
+@requires_libreoffice
+@pytest.mark.libreoffice
+def test_the_portfolio_opens_in_libreoffice_without_error_values(rolled, tmp_path):
+    from tests.libreoffice import recalculate
+
+    (saved,) = recalculate([rolled / "portfolio.xlsx"], tmp_path)
+    book = openpyxl.load_workbook(saved, data_only=True)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(
+                isinstance(v, str)
+                and v.startswith(("#DIV", "#N/A", "#VALUE", "#REF", "Err:"))
+                for v in row
+            )

@@ -1,0 +1,156 @@
+"""Find plan workbooks, read them in parallel, and settle duplicate plans.
+
+Each worker reads a chunk of files and returns the chunk's results together
+(one file per task loses the gain of a second process). Reading is the pure
+``read_plan`` from bytes, so the same function can run anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlplan.core import figures
+from xlplan.model.issues import Issue, Severity
+from xlplan.workbook.checking import find_plan_files
+from xlplan.workbook.reader import PlanRead, read_plan
+
+TEMP_PREFIXES = ("~$", ".~lock", "._")
+CHUNK = 25
+
+
+@dataclass
+class Gathered:
+    """Plans that made it into the portfolio, and every file's issues."""
+
+    reads: list[PlanRead] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    files: int = 0
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Workbooks under the given folders and globs; lock and temporary files skipped."""
+    found: list[Path] = []
+    for path in paths:
+        matches = (
+            sorted(Path().glob(str(path)))
+            if any(c in str(path) for c in "*?[")
+            else [path]
+        )
+        found += find_plan_files(matches)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return [
+        p
+        for p in unique
+        if not p.name.startswith(TEMP_PREFIXES) and not p.name.endswith(".tmp")
+    ]
+
+
+def _read_chunk(paths: Sequence[str]) -> list[PlanRead]:
+    results = []
+    for name in paths:
+        try:
+            content = Path(name).read_bytes()
+        except OSError as exc:
+            read = PlanRead(source=name)
+            read.issues.append(
+                Issue(
+                    "file.unreadable",
+                    Severity.ERROR,
+                    name,
+                    f"The file cannot be opened ({exc.strerror or exc}).",
+                    "Check the path and permissions.",
+                )
+            )
+            results.append(read)
+            continue
+        read = read_plan(content, name)
+        read.pack = None  # the rollup uses its own pack; no need to ship this one back
+        results.append(read)
+    return results
+
+
+def read_all(
+    files: Sequence[Path], jobs: int, progress: Callable[[int], None] | None = None
+) -> list[PlanRead]:
+    """Read every file, in ``jobs`` processes (1 reads in this process)."""
+    names = [str(f) for f in files]
+    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    results: list[PlanRead] = []
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            results += _read_chunk(chunk)
+            if progress:
+                progress(len(chunk))
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk, reads in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
+            results += reads
+            if progress:
+                progress(len(chunk))
+    return results
+
+
+def settle_duplicates(reads: list[PlanRead]) -> tuple[list[PlanRead], list[Issue]]:
+    """Keep one version of each plan; report copies and older versions.
+
+    The same plan id on the same account is two versions: the newer (last
+    review, then file time) is kept. The same id on different accounts is a
+    copied file: both are kept and reported.
+    """
+    by_id: dict[str, list[PlanRead]] = {}
+    for read in reads:
+        if read.plan is not None and read.plan.plan_id:
+            by_id.setdefault(read.plan.plan_id.casefold(), []).append(read)
+    dropped: set[int] = set()
+    issues: list[Issue] = []
+    for group in by_id.values():
+        if len(group) < 2:
+            continue
+        accounts = {
+            str(r.plan.value("plan", "account_name") or "").casefold()
+            for r in group
+            if r.plan
+        }
+        if len(accounts) > 1:
+            for read in group:
+                issues.append(
+                    Issue(
+                        "portfolio.copied_plan_id",
+                        Severity.WARNING,
+                        read.source,
+                        f"Plan id {read.plan.plan_id if read.plan else ''} is also used by "
+                        "another account's plan (a copied file?).",
+                        "Give each account's plan its own plan id.",
+                    )
+                )
+            continue
+        newest = max(group, key=_version_key)
+        for read in group:
+            if read is not newest:
+                dropped.add(id(read))
+                issues.append(
+                    Issue(
+                        "portfolio.older_version",
+                        Severity.INFO,
+                        read.source,
+                        f"An older version of plan {newest.plan.plan_id if newest.plan else ''}; "
+                        f"{newest.source} is used.",
+                        "Archive or delete old versions.",
+                    )
+                )
+    return [r for r in reads if id(r) not in dropped], issues
+
+
+def _version_key(read: PlanRead) -> tuple[dt.date, float]:
+    plan = read.plan
+    review = figures.last_review(plan) if plan else None
+    try:
+        mtime = os.path.getmtime(read.source)
+    except OSError:
+        mtime = 0.0
+    return (review or dt.date.min, mtime)

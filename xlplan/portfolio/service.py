@@ -1,0 +1,127 @@
+"""`xlplan rollup`: find, read, consolidate, write the portfolio and its exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlplan.core.portfolio import FLAGS
+from xlplan.core.rules import rules_from_pack
+from xlplan.model.pack import Pack
+from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
+from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
+from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
+from xlplan.workbook.files import write_atomic
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RollupRequest:
+    """What to roll up and how."""
+
+    paths: Sequence[Path]
+    output: Path
+    as_of: dt.date
+    jobs: int = 1
+    owner: str | None = None
+    tier: str | None = None
+    force: bool = False
+    csv_dir: Path | None = None
+    json_path: Path | None = None
+
+
+def run_rollup(
+    request: RollupRequest, pack: Pack, progress: Callable[[int], None] | None = None
+) -> Portfolio:
+    """Roll the plans up into ``request.output`` (and the exports); return the portfolio."""
+    if request.output.exists() and not request.force:
+        from xlplan.errors import OutputExistsError
+
+        raise OutputExistsError(
+            f"{request.output} already exists.",
+            hint="Pass --force to replace it, or choose another -o.",
+        )
+    files = find_files(request.paths)
+    reads = read_all(files, request.jobs, progress)
+    kept, duplicate_issues = settle_duplicates(reads)
+    portfolio = build_portfolio(
+        kept, pack, rules_from_pack(pack), request.as_of, request.owner, request.tier
+    )
+    portfolio.issues += duplicate_issues
+    portfolio.files_read = len(files)
+    write_atomic(
+        request.output, build_portfolio_workbook(portfolio, pack), force=request.force
+    )
+    if request.csv_dir is not None:
+        write_csv(portfolio, request.csv_dir, force=request.force)
+    if request.json_path is not None:
+        write_atomic(
+            request.json_path,
+            json.dumps(to_json(portfolio), indent=2, default=str).encode(),
+            force=request.force,
+        )
+    return portfolio
+
+
+def account_records(portfolio: Portfolio) -> list[dict[str, Any]]:
+    """Accounts as plain records: every column, then each flag as true/false."""
+    records = []
+    for account, source in zip(portfolio.accounts, portfolio.sources, strict=True):
+        record = {key: account.values.get(key) for key, _, _ in ACCOUNT_COLUMNS}
+        record.update({flag.lower(): flag in account.flags for flag in FLAGS})
+        record["file"] = source
+        records.append(record)
+    return records
+
+
+def to_json(portfolio: Portfolio) -> dict[str, Any]:
+    """The portfolio as one JSON object: totals, accounts, issues."""
+    totals = portfolio.totals()
+    return {
+        "as_of": portfolio.as_of.isoformat(),
+        "currency": portfolio.base_currency,
+        "totals": totals,
+        "accounts": account_records(portfolio),
+        "issues": [i.to_json() for i in portfolio.issues],
+    }
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, tuple):
+        return safe_cell("; ".join(map(str, value)))
+    return value
+
+
+def write_csv(portfolio: Portfolio, folder: Path, *, force: bool = False) -> list[Path]:
+    """accounts.csv, one CSV per consolidated section, and issues.csv."""
+    tables: dict[str, list[dict[str, Any]]] = {"accounts": account_records(portfolio)}
+    tables.update(
+        {section: portfolio.details.get(section, []) for section in DETAIL_COLUMNS}
+    )
+    tables["issues"] = [i.to_json() for i in portfolio.issues]
+    written = []
+    for name, records in tables.items():
+        buffer = io.StringIO()
+        if records:
+            writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+            writer.writeheader()
+            for record in records:
+                writer.writerow({k: safe_cell(v) for k, v in record.items()})
+        written.append(
+            write_atomic(
+                folder / f"{name}.csv",
+                buffer.getvalue().encode("utf-8-sig"),
+                force=force,
+            )
+        )
+    return written

@@ -1,0 +1,546 @@
+"""Write the portfolio workbook a sales leader opens on Monday morning.
+
+Summary (headline figures and native charts), Accounts (one row per plan with
+its flags), Owners, consolidated Stakeholders, Actions, Opportunities, Risks
+and KPIs (each row with the file, sheet and cell it came from), a white-space
+heatmap and every issue found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from xlplan.core.portfolio import FLAGS
+from xlplan.model.pack import Pack
+from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio
+
+ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("plan_id", "Plan ID", "text"),
+    ("account_name", "Account", "text"),
+    ("account_tier", "Tier", "text"),
+    ("plan_owner", "Owner", "text"),
+    ("kam", "KAM", "text"),
+    ("period_type", "Period", "text"),
+    ("plan_status", "Status", "text"),
+    ("last_reviewed_date", "Last review", "date"),
+    ("days_since_review", "Days since review", "int"),
+    ("next_review_due", "Next review due", "date"),
+    ("completeness", "Completeness", "int"),
+    ("health", "Health", "int"),
+    ("health_band", "Band", "text"),
+    ("health_weakest", "Weakest component", "text"),
+    ("key_account_score", "Key-account score", "dec"),
+    ("relationship_strength", "Relationship", "text"),
+    ("account_health", "Account health", "text"),
+    ("supporter_ratio", "Supporter ratio", "pct"),
+    ("engaged_contacts", "Engaged contacts", "int"),
+    ("has_economic_buyer", "Economic buyer", "bool"),
+    ("has_champion", "Champion", "bool"),
+    ("has_exec_sponsor", "Exec sponsor", "bool"),
+    ("revenue_current", "Revenue", "money"),
+    ("revenue_growth", "Growth", "pct"),
+    ("revenue_target", "Revenue target", "money"),
+    ("revenue_attainment", "Attainment", "pct"),
+    ("pipeline", "Pipeline", "money"),
+    ("weighted_pipeline", "Weighted pipeline", "money"),
+    ("won_value", "Won", "money"),
+    ("win_rate", "Win rate", "pct"),
+    ("share_of_wallet", "Share of wallet", "pct"),
+    ("account_penetration", "Penetration", "pct"),
+    ("revenue_share", "Revenue share", "pct"),
+    ("cum_share", "Cumulative share", "pct"),
+    ("pareto_class", "Pareto", "text"),
+    ("action_completion", "Action completion", "pct"),
+    ("open_actions", "Open actions", "int"),
+    ("overdue_actions", "Overdue actions", "int"),
+    ("goal_attainment_avg", "Goal attainment", "pct"),
+    ("open_high_risks", "Open high risks", "int"),
+    ("days_to_renewal", "Days to renewal", "int"),
+    ("data_errors", "Data errors", "int"),
+)
+NUMBER_FORMATS = {
+    "date": "d mmm yyyy",
+    "int": "0",
+    "dec": "0.0",
+    "pct": "0%",
+    "money": "#,##0",
+}
+
+
+def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
+    """The portfolio workbook as bytes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    writer = _Writer(book, portfolio, pack)
+    writer.write()
+    book.close()
+    return buffer.getvalue()
+
+
+class _Writer:
+    def __init__(
+        self, book: xlsxwriter.Workbook, portfolio: Portfolio, pack: Pack
+    ) -> None:
+        self.book = book
+        self.portfolio = portfolio
+        colors = pack.brand.colors
+        base = {"font_name": pack.brand.body_font, "font_size": 10}
+        self.title = book.add_format(
+            {
+                **base,
+                "bold": True,
+                "font_size": 18,
+                "font_color": colors.get("primary", "1F3A5F"),
+            }
+        )
+        self.muted = book.add_format(
+            {**base, "font_color": colors.get("muted", "6B7280"), "italic": True}
+        )
+        self.label = book.add_format({**base, "bold": True})
+        self.header = book.add_format(
+            {
+                **base,
+                "bold": True,
+                "font_color": "FFFFFF",
+                "text_wrap": True,
+                "bg_color": colors.get("primary", "1F3A5F"),
+                "valign": "vcenter",
+            }
+        )
+        self.formats = {
+            kind: book.add_format({**base, "num_format": fmt})
+            for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.formats["text"] = book.add_format(base)
+        self.formats["bool"] = book.add_format({**base, "align": "center"})
+        self.big = book.add_format(
+            {**base, "bold": True, "font_size": 14, "num_format": "#,##0"}
+        )
+        self.big_dec = book.add_format(
+            {**base, "bold": True, "font_size": 14, "num_format": "0.00"}
+        )
+        self.big_pct = book.add_format(
+            {**base, "bold": True, "font_size": 14, "num_format": "0%"}
+        )
+        self.fills = {
+            "good": book.add_format(
+                {"bg_color": colors.get("good", "C6EFCE"), "font_color": "006100"}
+            ),
+            "warn": book.add_format(
+                {"bg_color": colors.get("warn", "FFEB9C"), "font_color": "9C5700"}
+            ),
+            "bad": book.add_format(
+                {"bg_color": colors.get("bad", "FFC7CE"), "font_color": "9C0006"}
+            ),
+        }
+
+    def write(self) -> None:
+        summary = self.book.add_worksheet("Summary")
+        self._accounts()
+        self._owners()
+        for section in DETAIL_COLUMNS:
+            self._details(section)
+        self._white_space()
+        self._issues()
+        self._summary(summary)
+        summary.activate()
+
+    # ------------------------------------------------------------ helpers
+
+    def _sheet(self, name: str, title: str, note: str) -> Worksheet:
+        sheet = self.book.add_worksheet(name)
+        sheet.hide_gridlines(2)
+        sheet.write_string(0, 0, title, self.title)
+        sheet.write_string(1, 0, note, self.muted)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(3)
+        sheet.set_footer("&L&8Confidential: portfolio review&R&8Page &P of &N")
+        return sheet
+
+    def _table(
+        self,
+        sheet: Worksheet,
+        name: str,
+        headers: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """An Excel table at row 4 with typed columns; at least one (blank) row."""
+        top = 3
+        for col, (label, kind) in enumerate(headers):
+            width = {"text": 22, "date": 12, "money": 13}.get(kind, 11)
+            sheet.set_column(
+                col, col, max(width, min(len(label) + 2, 24)), self.formats[kind]
+            )
+        data = [list(r) for r in rows] or [[None] * len(headers)]
+        sheet.add_table(
+            top,
+            0,
+            top + len(data),
+            len(headers) - 1,
+            {
+                "name": name,
+                "style": "Table Style Medium 2",
+                "columns": [
+                    {"header": label, "header_format": self.header}
+                    for label, _ in headers
+                ],
+            },
+        )
+        sheet.set_row(top, 30)
+        for r, row in enumerate(data, start=top + 1):
+            for c, value in enumerate(row):
+                self._write(sheet, r, c, value, headers[c][1])
+        sheet.freeze_panes(top + 1, 2)
+
+    def _write(
+        self, sheet: Worksheet, row: int, col: int, value: Any, kind: str
+    ) -> None:
+        fmt = self.formats[kind]
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, "yes" if value else "no", fmt)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            day = (
+                value
+                if isinstance(value, dt.datetime)
+                else dt.datetime.combine(value, dt.time())
+            )
+            sheet.write_datetime(row, col, day, fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, fmt)
+        elif isinstance(value, tuple):
+            sheet.write_string(row, col, "; ".join(map(str, value)), fmt)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    # ------------------------------------------------------------- sheets
+
+    def _accounts(self) -> None:
+        p = self.portfolio
+        sheet = self._sheet(
+            "Accounts",
+            "Accounts",
+            f"One row per plan, as of {p.as_of:%d %b %Y}; money in {p.base_currency}.",
+        )
+        headers = [(label, kind) for _, label, kind in ACCOUNT_COLUMNS]
+        headers += [(flag, "text") for flag in FLAGS] + [("File", "text")]
+        rows = []
+        for account, source in zip(p.accounts, p.sources, strict=True):
+            row = [account.values.get(key) for key, _, _ in ACCOUNT_COLUMNS]
+            row += ["yes" if flag in account.flags else None for flag in FLAGS]
+            rows.append([*row, source])
+        self._table(sheet, "Accounts", headers, rows)
+        last = 3 + max(1, len(rows))
+        band = [label for _, label, _ in ACCOUNT_COLUMNS].index("Band")
+        for text, light in (("Green", "good"), ("Amber", "warn"), ("Red", "bad")):
+            sheet.conditional_format(
+                4,
+                band,
+                last,
+                band,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{text}"',
+                    "format": self.fills[light],
+                },
+            )
+        first_flag = len(ACCOUNT_COLUMNS)
+        sheet.conditional_format(
+            4,
+            first_flag,
+            last,
+            first_flag + len(FLAGS) - 1,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": '"yes"',
+                "format": self.fills["bad"],
+            },
+        )
+
+    def _owners(self) -> None:
+        sheet = self._sheet(
+            "Owners", "Plans per owner", "Load, current plans and flags per plan owner."
+        )
+        owners: dict[str, dict[str, Any]] = {}
+        for account in self.portfolio.accounts:
+            name = str(account.values.get("plan_owner") or "(no owner)")
+            entry = owners.setdefault(
+                name,
+                {
+                    "plans": 0,
+                    "key": 0,
+                    "current": 0,
+                    "open": 0,
+                    "overdue": 0,
+                    "flags": 0,
+                },
+            )
+            entry["plans"] += 1
+            entry["key"] += account.values.get("account_tier") in ("Key", "Strategic")
+            entry["current"] += "STALE" not in account.flags
+            entry["open"] += account.values.get("open_actions") or 0
+            entry["overdue"] += account.values.get("overdue_actions") or 0
+            entry["flags"] += len(account.flags)
+        rows = [
+            [
+                name,
+                e["plans"],
+                e["key"],
+                e["current"] / e["plans"],
+                e["open"],
+                e["overdue"],
+                e["flags"],
+            ]
+            for name, e in sorted(owners.items())
+        ]
+        self._table(
+            sheet,
+            "Owners",
+            [
+                ("Owner", "text"),
+                ("Plans", "int"),
+                ("Key and strategic", "int"),
+                ("Current plans", "pct"),
+                ("Open actions", "int"),
+                ("Overdue actions", "int"),
+                ("Flags", "int"),
+            ],
+            rows,
+        )
+
+    def _details(self, section: str) -> None:
+        columns = DETAIL_COLUMNS[section]
+        title = section.replace("_", " ").capitalize() if section != "kpis" else "KPIs"
+        sheet = self._sheet(
+            title, title, "Every row of every plan, with the cell it came from."
+        )
+        kinds = {
+            "estimated_value": "money",
+            "probability": "pct",
+            "baseline": "dec",
+            "target": "dec",
+            "actual": "dec",
+        }
+        headers = [("Plan ID", "text"), ("Account", "text")]
+        headers += [
+            (
+                c.replace("_", " ").capitalize(),
+                "date"
+                if c.endswith("date") or c == "expected_close"
+                else kinds.get(c, "text"),
+            )
+            for c in columns
+        ]
+        headers += [("File", "text"), ("Sheet", "text"), ("Cell", "text")]
+        rows = [
+            [
+                d["plan_id"],
+                d["account_name"],
+                *(d[c] for c in columns),
+                d["file"],
+                d["sheet"],
+                d["cell"],
+            ]
+            for d in self.portfolio.details.get(section, [])
+        ]
+        self._table(sheet, title.replace(" ", ""), headers, rows)
+
+    def _white_space(self) -> None:
+        sheet = self._sheet(
+            "White space",
+            "White space: where we can grow",
+            "Business units marked Opportunity, per offering and account.",
+        )
+        offerings = sorted({o for o, _ in self.portfolio.white_space})
+        accounts = sorted({a for _, a in self.portfolio.white_space})
+        sheet.write_string(3, 0, "Offering", self.header)
+        for c, account in enumerate(accounts, start=1):
+            sheet.write_string(3, c, account, self.header)
+        sheet.write_string(3, len(accounts) + 1, "Total", self.header)
+        for r, offering in enumerate(offerings, start=4):
+            sheet.write_string(r, 0, offering, self.label)
+            total = 0
+            for c, account in enumerate(accounts, start=1):
+                count = self.portfolio.white_space.get((offering, account), 0)
+                total += count
+                sheet.write_number(r, c, count, self.formats["int"])
+            sheet.write_number(r, len(accounts) + 1, total, self.label)
+        if offerings and accounts:
+            sheet.conditional_format(
+                4,
+                1,
+                3 + len(offerings),
+                len(accounts),
+                {
+                    "type": "2_color_scale",
+                    "min_color": "#FFFFFF",
+                    "max_color": "#F4B183",
+                },
+            )
+        sheet.set_column(0, 0, 22)
+        sheet.set_column(1, len(accounts) + 1, 14)
+        sheet.set_row(3, 45)
+
+    def _issues(self) -> None:
+        sheet = self._sheet("Issues", "Issues", "Every problem found in every file.")
+        rows = [
+            [i.severity.value, i.file, i.sheet, i.cell, i.message, i.hint, i.code]
+            for i in self.portfolio.issues
+        ]
+        self._table(
+            sheet,
+            "Issues",
+            [
+                ("Severity", "text"),
+                ("File", "text"),
+                ("Sheet", "text"),
+                ("Cell", "text"),
+                ("Message", "text"),
+                ("What to do", "text"),
+                ("Code", "text"),
+            ],
+            rows,
+        )
+        sheet.set_column(4, 5, 60)
+
+    def _summary(self, sheet: Worksheet) -> None:
+        p = self.portfolio
+        totals = p.totals()
+        sheet.hide_gridlines(2)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 1)
+        sheet.write_string(0, 0, "Portfolio", self.title)
+        sheet.write_string(
+            1,
+            0,
+            f"{totals['plans']} plans from {p.files_read} files, as of "
+            f"{p.as_of:%d %b %Y}; money in {p.base_currency}.",
+            self.muted,
+        )
+        lines = [
+            ("Plans", totals["plans"], self.big),
+            ("Pipeline", totals["pipeline"], self.big),
+            ("Weighted pipeline", totals["weighted_pipeline"], self.big),
+            ("Won in period", totals["won_value"], self.big),
+            ("Revenue (trailing)", totals["revenue_current"], self.big),
+            (f"Win rate (n={totals['win_rate_n']})", totals["win_rate"], self.big_pct),
+            (
+                f"Revenue attainment (n={totals['revenue_attainment_n']})",
+                totals["revenue_attainment"],
+                self.big_pct,
+            ),
+            ("Top 20% of accounts' revenue share", totals["top20_share"], self.big_pct),
+            ("Revenue concentration (HHI, 0-1)", totals["hhi"], self.big_dec),
+            ("Stale plans", totals["stale"], self.big),
+            ("Overdue actions", totals["overdue_actions"], self.big),
+        ]
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, 1, 18)
+        for r, (label, value, fmt) in enumerate(lines, start=3):
+            sheet.write_string(r, 0, label, self.label)
+            if value is None:
+                sheet.write_string(r, 1, "n/a", self.muted)
+            else:
+                sheet.write_number(r, 1, value, fmt)
+        if totals["top20_share"] is not None and totals["top20_share"] >= 0.8:
+            sheet.write_string(
+                10,
+                2,
+                "Warning: 80% or more of revenue sits in the top 20% of accounts.",
+                self.fills["bad"],
+            )
+        self._charts(sheet, totals)
+
+    def _charts(self, sheet: Worksheet, totals: dict[str, Any]) -> None:
+        top = 16
+        sheet.write_row(top, 0, ["Health band", "Plans"], self.header)
+        for i, band in enumerate(("Green", "Amber", "Red"), start=1):
+            sheet.write_string(top + i, 0, band)
+            sheet.write_number(top + i, 1, totals["bands"][band])
+        bands = self.book.add_chart({"type": "column"})
+        bands.add_series(
+            {
+                "name": "Plans",
+                "categories": ["Summary", top + 1, 0, top + 3, 0],
+                "values": ["Summary", top + 1, 1, top + 3, 1],
+                "points": [
+                    {"fill": {"color": c}} for c in ("#70AD47", "#FFC000", "#C00000")
+                ],
+            }
+        )
+        bands.set_title({"name": "Plans by health band"})
+        bands.set_legend({"none": True})
+        sheet.insert_chart(3, 3, bands, {"x_scale": 0.9, "y_scale": 0.8})
+
+        stages = self.portfolio.stages
+        row = top + 6
+        sheet.write_row(
+            row, 0, ["Stage", f"Value ({self.portfolio.base_currency})"], self.header
+        )
+        ordered: list[str] = [
+            s
+            for s in ("Identified", "Qualified", "Proposal", "Won", "Lost")
+            if s in stages
+        ]
+        ordered += [s for s in stages if s not in ordered]
+        for i, stage in enumerate(ordered, start=1):
+            sheet.write_string(row + i, 0, stage)
+            sheet.write_number(row + i, 1, stages[stage], self.formats["money"])
+        if ordered:
+            pipeline = self.book.add_chart({"type": "bar"})
+            pipeline.add_series(
+                {
+                    "name": "Value",
+                    "categories": ["Summary", row + 1, 0, row + len(ordered), 0],
+                    "values": ["Summary", row + 1, 1, row + len(ordered), 1],
+                }
+            )
+            pipeline.set_title({"name": "Pipeline by stage"})
+            pipeline.set_legend({"none": True})
+            sheet.insert_chart(3, 9, pipeline, {"x_scale": 0.9, "y_scale": 0.8})
+
+        shares = sorted(
+            (
+                (a.values.get("account_name"), a.values.get("revenue_share"))
+                for a in self.portfolio.accounts
+                if a.values.get("revenue_share")
+            ),
+            key=lambda x: -float(x[1] or 0),
+        )[:10]
+        row = row + len(ordered) + 3
+        sheet.write_row(row, 0, ["Account", "Revenue share"], self.header)
+        for i, (name, share) in enumerate(shares, start=1):
+            sheet.write_string(row + i, 0, str(name))
+            sheet.write_number(row + i, 1, share, self.formats["pct"])
+        if shares:
+            mix = self.book.add_chart({"type": "bar"})
+            mix.add_series(
+                {
+                    "name": "Share",
+                    "categories": ["Summary", row + 1, 0, row + len(shares), 0],
+                    "values": ["Summary", row + 1, 1, row + len(shares), 1],
+                }
+            )
+            mix.set_title({"name": "Revenue concentration (top 10)"})
+            mix.set_legend({"none": True})
+            mix.set_y_axis({"reverse": True})
+            mix.set_x_axis({"num_format": "0%"})
+            sheet.insert_chart(20, 3, mix, {"x_scale": 1.5, "y_scale": 0.9})
