@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,9 @@ from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
+
+# Keep the rollup's read cache out of the user's home folder during tests.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xlplan-test-cache-")
 
 AS_OF = dt.date(2026, 6, 15)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -299,6 +299,19 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when any file could not be read as a plan."
 )
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write Parquet files into this folder (needs pyarrow).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache of plans already read (default: your user cache folder).",
+)
+@click.option("--no-cache", is_flag=True, help="Read every file again.")
 @pack_option
 @as_of_option
 @force_option
@@ -312,6 +325,9 @@ def rollup(
     csv_dir: Path | None,
     json_path: Path | None,
     strict: bool,
+    parquet_dir: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
     pack_dir: Path | None,
     as_of: dt.date | None,
     force: bool,
@@ -329,6 +345,7 @@ def rollup(
     import os
 
     from xlplan.packs import load_pack
+    from xlplan.portfolio.cache import default_cache_dir
     from xlplan.portfolio.service import RollupRequest, run_rollup
 
     pack = load_pack(pack_dir)
@@ -342,6 +359,8 @@ def rollup(
         force=force,
         csv_dir=csv_dir,
         json_path=json_path,
+        parquet_dir=parquet_dir,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
     )
     read = 0
     show = sys.stderr.isatty()  # quiet when piped or captured

@@ -208,3 +208,57 @@ def test_the_portfolio_opens_in_libreoffice_without_error_values(rolled, tmp_pat
                 and v.startswith(("#DIV", "#N/A", "#VALUE", "#REF", "Err:"))
                 for v in row
             )
+
+
+def test_a_rerun_reads_only_the_files_that_changed(
+    plans_dir, pack, tmp_path, monkeypatch
+):
+    from xlplan.portfolio import gather
+    from xlplan.portfolio.cache import ReadCache
+
+    folder = tmp_path / "plans"
+    shutil.copytree(plans_dir, folder)
+    cache = ReadCache(tmp_path / "cache")
+    files = gather.find_files([folder])
+    first = gather.read_all(files, 1, cache=cache)
+
+    calls: list[str] = []
+    real = gather.read_plan
+    monkeypatch.setattr(
+        gather,
+        "read_plan",
+        lambda content, name: calls.append(name) or real(content, name),
+    )
+    again = gather.read_all(files, 1, cache=cache)
+    assert calls == []
+    assert [r.plan for r in again] == [r.plan for r in first]
+    assert [r.source for r in again] == [str(f) for f in files]
+
+    raw = sample_plans(pack)["halvorsen-logistics"]
+    raw.records["plan"]["headline_goal"] = "A changed goal"
+    (folder / "halvorsen-logistics.xlsx").write_bytes(
+        build_plan_workbook(pack, raw, today=AS_OF).content
+    )
+    gather.read_all(files, 1, cache=cache)
+    assert [Path(c).name for c in calls] == ["halvorsen-logistics.xlsx"]
+
+
+def test_parquet_export(plans_dir, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    result = CliRunner().invoke(
+        main,
+        [
+            "rollup",
+            str(plans_dir),
+            "-o",
+            str(tmp_path / "p.xlsx"),
+            "-j",
+            "1",
+            "--parquet",
+            str(tmp_path / "pq"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(tmp_path / "pq" / "accounts.parquet")
+    assert table.num_rows == 12 and "health" in table.column_names
+    assert pq.read_table(tmp_path / "pq" / "stakeholders.parquet").num_rows > 30

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from xlplan.core import figures
 from xlplan.model.issues import Issue, Severity
+from xlplan.portfolio.cache import ReadCache, content_key
 from xlplan.workbook.checking import find_plan_files
 from xlplan.workbook.reader import PlanRead, read_plan
 
@@ -50,9 +51,10 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     ]
 
 
-def _read_chunk(paths: Sequence[str]) -> list[PlanRead]:
+def _read_chunk(jobs: Sequence[tuple[str, str, str | None]]) -> list[PlanRead]:
+    """Read (path, content key, cache folder) jobs; store each result in the cache."""
     results = []
-    for name in paths:
+    for name, key, cache_dir in jobs:
         try:
             content = Path(name).read_bytes()
         except OSError as exc:
@@ -70,29 +72,61 @@ def _read_chunk(paths: Sequence[str]) -> list[PlanRead]:
             continue
         read = read_plan(content, name)
         read.pack = None  # the rollup uses its own pack; no need to ship this one back
+        if cache_dir and key:
+            ReadCache(Path(cache_dir)).put(key, read)
         results.append(read)
     return results
 
 
 def read_all(
-    files: Sequence[Path], jobs: int, progress: Callable[[int], None] | None = None
+    files: Sequence[Path],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    cache: ReadCache | None = None,
 ) -> list[PlanRead]:
-    """Read every file, in ``jobs`` processes (1 reads in this process)."""
-    names = [str(f) for f in files]
-    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
-    results: list[PlanRead] = []
+    """Read every file, in ``jobs`` processes (1 reads in this process).
+
+    With a cache, a file whose content was read before is taken from it and
+    only new or changed files are read.
+    """
+    results: dict[str, PlanRead] = {}
+    todo: list[tuple[str, str, str | None]] = []
+    for path in files:
+        name = str(path)
+        key = ""
+        if cache is not None:
+            try:
+                key = content_key(path.read_bytes())
+            except OSError:
+                key = ""
+            hit = cache.get(key, name) if key else None
+            if hit is not None:
+                results[name] = hit
+                continue
+        todo.append((name, key, str(cache.folder) if cache else None))
+    if progress and results:
+        progress(len(results))
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            results += _read_chunk(chunk)
-            if progress:
-                progress(len(chunk))
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk, reads in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
-            results += reads
-            if progress:
-                progress(len(chunk))
-    return results
+        outputs = map(_read_chunk, chunks)
+        _collect(chunks, outputs, results, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            _collect(chunks, pool.map(_read_chunk, chunks), results, progress)
+    return [results[str(path)] for path in files]
+
+
+def _collect(
+    chunks: Sequence[Sequence[tuple[str, str, str | None]]],
+    outputs: Iterable[list[PlanRead]],
+    results: dict[str, PlanRead],
+    progress: Callable[[int], None] | None,
+) -> None:
+    for chunk, reads in zip(chunks, outputs, strict=True):
+        for read in reads:
+            results[read.source] = read
+        if progress:
+            progress(len(chunk))
 
 
 def settle_duplicates(reads: list[PlanRead]) -> tuple[list[PlanRead], list[Issue]]:

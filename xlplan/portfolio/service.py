@@ -14,6 +14,7 @@ from typing import Any
 from xlplan.core.portfolio import FLAGS
 from xlplan.core.rules import rules_from_pack
 from xlplan.model.pack import Pack
+from xlplan.portfolio.cache import ReadCache
 from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
@@ -35,6 +36,8 @@ class RollupRequest:
     force: bool = False
     csv_dir: Path | None = None
     json_path: Path | None = None
+    parquet_dir: Path | None = None
+    cache_dir: Path | None = None
 
 
 def run_rollup(
@@ -49,7 +52,8 @@ def run_rollup(
             hint="Pass --force to replace it, or choose another -o.",
         )
     files = find_files(request.paths)
-    reads = read_all(files, request.jobs, progress)
+    cache = ReadCache(request.cache_dir) if request.cache_dir else None
+    reads = read_all(files, request.jobs, progress, cache)
     kept, duplicate_issues = settle_duplicates(reads)
     portfolio = build_portfolio(
         kept, pack, rules_from_pack(pack), request.as_of, request.owner, request.tier
@@ -61,6 +65,8 @@ def run_rollup(
     )
     if request.csv_dir is not None:
         write_csv(portfolio, request.csv_dir, force=request.force)
+    if request.parquet_dir is not None:
+        write_parquet(portfolio, request.parquet_dir, force=request.force)
     if request.json_path is not None:
         write_atomic(
             request.json_path,
@@ -122,6 +128,44 @@ def write_csv(portfolio: Portfolio, folder: Path, *, force: bool = False) -> lis
                 folder / f"{name}.csv",
                 buffer.getvalue().encode("utf-8-sig"),
                 force=force,
+            )
+        )
+    return written
+
+
+def write_parquet(
+    portfolio: Portfolio, folder: Path, *, force: bool = False
+) -> list[Path]:
+    """accounts.parquet, one file per consolidated section, and issues.parquet (needs pyarrow)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        from xlplan.errors import XlplanError
+
+        raise XlplanError(
+            "--parquet needs the pyarrow package, which is not installed.",
+            hint="Install it with: pip install 'xlplan[data]' (or pip install pyarrow).",
+        ) from None
+    tables: dict[str, list[dict[str, Any]]] = {"accounts": account_records(portfolio)}
+    tables.update(
+        {section: portfolio.details.get(section, []) for section in DETAIL_COLUMNS}
+    )
+    tables["issues"] = [i.to_json() for i in portfolio.issues]
+    written = []
+    for name, records in tables.items():
+        plain = [
+            {
+                k: ("; ".join(map(str, v)) if isinstance(v, tuple) else v)
+                for k, v in r.items()
+            }
+            for r in records
+        ]
+        buffer = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pylist(plain), buffer)
+        written.append(
+            write_atomic(
+                folder / f"{name}.parquet", buffer.getvalue().to_pybytes(), force=force
             )
         )
     return written
