@@ -1,0 +1,161 @@
+"""Benchmark: `xlplan rollup` over thousands of plans.
+
+Generates N plan workbooks (the 12 samples, each copied under new plan ids and
+account names by rewriting its shared strings), then reports in one run:
+
+- plans per second with -j 1 and -j 2 against pandas.read_excel(sheet_name=None,
+  engine="openpyxl") over the same files (target: at least 10x);
+- peak memory: this process plus the largest worker times the worker count
+  (an upper bound for all processes together; target under 1 GiB);
+- time at 200, 1,000 and N plans (target: linear);
+- a re-run with 1% of the files changed, using the read cache (target: under
+  10% of the first run).
+
+Run: python benchmarks/bench_rollup.py [--plans 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import resource
+import shutil
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from xlplan.packs import load_pack
+from xlplan.portfolio.service import RollupRequest, run_rollup
+from xlplan.workbook.build import build_plan_workbook
+from xlplan.workbook.samples import load_samples
+
+
+def make_plans(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct plans: sample packages with renamed ids and accounts."""
+    pack = load_pack()
+    as_of = dt.date.today()
+    samples = load_samples(as_of, pack=pack)
+    built = []
+    for sample in samples:
+        record = sample.plan.records["plan"]
+        built.append(
+            (
+                build_plan_workbook(pack, sample.plan, today=as_of).content,
+                str(record["plan_id"]),
+                str(record["account_name"]),
+            )
+        )
+    paths = []
+    for i in range(count):
+        content, plan_id, account = built[i % len(built)]
+        data = _rename(
+            content, {plan_id: f"{plan_id}-{i:05d}", account: f"{account} {i:05d}"}
+        )
+        path = folder / f"plan-{i:05d}.xlsx"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _rename(content: bytes, replacements: dict[str, str]) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                text = data.decode("utf-8")
+                for old, new in replacements.items():
+                    text = text.replace(f">{old}<", f">{new}<")
+                data = text.encode("utf-8")
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _touch(content: bytes) -> bytes:
+    """The same workbook with one more package part: new bytes, same plan."""
+    buffer = io.BytesIO(content)
+    with zipfile.ZipFile(buffer, "a") as package:
+        package.writestr("customXml/bench.txt", str(time.time()))
+    return buffer.getvalue()
+
+
+def rollup(
+    paths: list[Path], folder: Path, jobs: int, cache: Path | None = None
+) -> float:
+    request = RollupRequest(
+        paths=paths,
+        output=folder / f"portfolio-{jobs}-{len(paths)}.xlsx",
+        as_of=dt.date.today(),
+        jobs=jobs,
+        force=True,
+        cache_dir=cache,
+    )
+    started = time.perf_counter()
+    run_rollup(request, load_pack())
+    return time.perf_counter() - started
+
+
+def pandas_per_plan(paths: list[Path], sample: int = 40) -> float:
+    import pandas
+
+    started = time.perf_counter()
+    for path in paths[:sample]:
+        pandas.read_excel(path, sheet_name=None, engine="openpyxl")
+    return (time.perf_counter() - started) / min(sample, len(paths))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=2000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="xlplan-bench-"))
+    try:
+        started = time.perf_counter()
+        (work / "plans").mkdir()
+        paths = make_plans(work / "plans", args.plans)
+        print(f"generated {len(paths)} plans in {time.perf_counter() - started:.1f}s")
+
+        baseline = pandas_per_plan(paths)
+        print(
+            f"pandas.read_excel openpyxl: {baseline * 1000:.0f} ms/plan "
+            f"({1 / baseline:.1f} plans/s)"
+        )
+        for jobs in (1, 2):
+            seconds = rollup(paths, work, jobs)
+            rate = len(paths) / seconds
+            print(
+                f"rollup -j {jobs}: {seconds:.1f}s for {len(paths)} plans = {rate:.0f} plans/s "
+                f"-> {rate * baseline:.1f}x pandas+openpyxl (target >= 10x)"
+            )
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"peak memory: main {own:.0f} MiB, largest worker {child:.0f} MiB; "
+            f"all processes at most {own + 2 * child:.0f} MiB (target < 1024 MiB)"
+        )
+
+        sizes = [n for n in (200, 1000) if n < len(paths)] + [len(paths)]
+        times = [rollup(paths[:n], work, 2) for n in sizes]
+        for n, seconds in zip(sizes, times, strict=True):
+            print(f"  {n:5d} plans: {seconds:6.1f}s = {seconds / n * 1000:.1f} ms/plan")
+        print("  (linear when ms/plan stays flat)")
+
+        cache = work / "cache"
+        first = rollup(paths, work, 2, cache)
+        changed = paths[::100]  # 1% of the files change
+        for path in changed:
+            path.write_bytes(_touch(path.read_bytes()))
+        rerun = rollup(paths, work, 2, cache)
+        print(
+            f"cached first run {first:.1f}s; re-run with {len(changed)} changed files "
+            f"{rerun:.1f}s = {rerun / first:.0%} of the first (target < 10%)"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
