@@ -64,6 +64,7 @@ ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("days_to_renewal", "Days to renewal", "int"),
     ("data_errors", "Data errors", "int"),
 )
+PRINT_WIDTH = 240  # column-width units on one landscape page at about 70%
 NUMBER_FORMATS = {
     "date": "d mmm yyyy",
     "int": "0",
@@ -181,11 +182,20 @@ class _Writer:
     ) -> None:
         """An Excel table at row 4 with typed columns; at least one (blank) row."""
         top = 3
+        total = 0
         for col, (label, kind) in enumerate(headers):
-            width = {"text": 22, "date": 12, "money": 13}.get(kind, 11)
-            sheet.set_column(
-                col, col, max(width, min(len(label) + 2, 24)), self.formats[kind]
+            width = max(
+                {"text": 22, "date": 12, "money": 13}.get(kind, 11),
+                min(len(label) + 2, 24),
             )
+            total += width
+            sheet.set_column(col, col, width, self.formats[kind])
+        # Print wide tables a few pages wide, with the id and name columns repeated.
+        pages = max(1, -(-total // PRINT_WIDTH))
+        sheet.fit_to_pages(pages, 0)
+        if pages > 1:
+            sheet.repeat_columns(0, 1)
+
         data = [list(r) for r in rows] or [[None] * len(headers)]
         sheet.add_table(
             top,
@@ -514,6 +524,7 @@ class _Writer:
                 }
             )
             pipeline.set_title({"name": "Pipeline by stage"})
+            pipeline.set_x_axis({"num_format": "#,##0"})
             pipeline.set_legend({"none": True})
             sheet.insert_chart(3, 9, pipeline, {"x_scale": 0.9, "y_scale": 0.8})
 
