@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlplan.core.portfolio import FLAGS
 from xlplan.model.pack import Pack
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio
+from xlplan.workbook.files import WORKBOOK_OPTIONS
 
 ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("plan_id", "Plan ID", "text"),
@@ -77,15 +78,7 @@ NUMBER_FORMATS = {
 def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
     """The portfolio workbook as bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     writer = _Writer(book, portfolio, pack)
     writer.write()
     book.close()

@@ -36,6 +36,7 @@ from xlplan.core.registry import (
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import FieldSpec, FieldType, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan
+from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
 from xlplan.workbook.styles import Styles, column_width
 
@@ -68,15 +69,7 @@ def build_plan_workbook(
     raw = with_default_rows(pack, raw)
     plan = to_plan(pack, raw, today)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     _Builder(book, pack, raw, plan).build()
     book.close()
     return BuildResult(buffer.getvalue(), plan)

@@ -18,6 +18,14 @@ _RESERVED = {
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
 }
+# XlsxWriter options for every workbook xlplan writes: user text stays text
+# (never turned into a formula, a number or a link), built in memory.
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 MAX_STEM_BYTES = 150  # well under the 255-byte limit of most file systems
 
 
