@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 import xlplan
@@ -27,15 +27,22 @@ from xlplan.core.excel import to_serial
 from xlplan.core.refs import Refs
 from xlplan.core.registry import (
     COLUMNS,
-    COMPLETENESS_POINTS,
     FIELDS,
-    HEALTH_COMPONENTS,
-    HEALTH_POINTS_LOST,
-    health_cell,
 )
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import FieldSpec, FieldType, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan
+from xlplan.workbook.cells import (
+    HEADER_ROW,
+    absolute,
+    clean_text,
+    escape_header,
+    formula_text,
+    quote_sheet,
+    validation_for,
+    write_raw,
+)
+from xlplan.workbook.cover import CoverBlocks
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
 from xlplan.workbook.styles import Styles, column_width
@@ -44,11 +51,9 @@ log = logging.getLogger(__name__)
 
 META_SHEET = "_xlplan"
 LISTS_SHEET = "Lists"
-HEADER_ROW = 3  # 0-based: title, guidance, legend, then the table header
 SPARE_ROWS = 10
 MIN_TABLE_ROWS = 15
 SCHEMA_CHUNK = 30000  # characters per cell; Excel's limit is 32,767
-FORMULA_STARTS = ("=", "+", "-", "@")
 LEGEND = "Type in the blue cells (drop-downs where there is a list); grey cells are computed."
 PRINT_WIDTH = 240  # column-width units on one landscape A4 page, printed at about 70%
 
@@ -122,7 +127,7 @@ def cached(value: Any) -> Any:
     return value
 
 
-class _Builder:
+class _Builder(CoverBlocks):
     """Writes one workbook; keeps the formats, the rules and the defined names."""
 
     def __init__(
@@ -158,7 +163,7 @@ class _Builder:
         self.sheets[self.cover].activate()
         self.book.set_properties(
             {
-                "title": f"Account plan - {_clean_text(self.raw.account_name)}",
+                "title": f"Account plan - {clean_text(self.raw.account_name)}",
                 "company": self.pack.brand.company_name,
                 "comments": f"Built by xlplan {xlplan.__version__} from pack "
                 f"{self.pack.name} {self.pack.version}",
@@ -184,7 +189,7 @@ class _Builder:
         sheet.hide_gridlines(2)
         sheet.set_column(0, 0, 2)
         sheet.set_row(0, 30)
-        account = _clean_text(self.raw.account_name)
+        account = clean_text(self.raw.account_name)
         is_cover = name == self.cover
         sheet.write_string(
             0, 1, "Account plan" if is_cover else section.title, self.styles.title
@@ -197,8 +202,8 @@ class _Builder:
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        company = _escape_hf(self.pack.brand.company_name[:60])
-        sheet.set_header(f"&L&8{company}&C&8{_escape_hf(account[:60])}&R&8&A")
+        company = escape_header(self.pack.brand.company_name[:60])
+        sheet.set_header(f"&L&8{company}&C&8{escape_header(account[:60])}&R&8&A")
         sheet.set_footer("&L&8Confidential: internal account plan&R&8Page &P of &N")
         self.next_row[name] = HEADER_ROW
         return sheet
@@ -246,11 +251,11 @@ class _Builder:
             value = cached(figure.value(self.plan, self.rules))
             sheet.write_formula(row, 2, formula, fmt, value)
         else:
-            _write_raw(sheet, row, 2, raw, fmt, self.styles)
+            write_raw(sheet, row, 2, raw, fmt, self.styles)
             self._validate(sheet, section, spec, row, 2, row)
         self.positions[spec.name] = (row, 2)
         self.book.define_name(
-            spec.name, f"={_quote_sheet(section.sheet)}!{_abs(row, 2)}"
+            spec.name, f"={quote_sheet(section.sheet)}!{absolute(row, 2)}"
         )
         self._light(sheet, section, spec, row, 2, row)
 
@@ -336,7 +341,7 @@ class _Builder:
         label_col = left + [f.name for f in section.fields].index(label_field)
         self.book.define_name(
             f"ref_{section.key}",
-            f"={_quote_sheet(section.sheet)}!{_abs(top + 1, label_col)}:{_abs(last, label_col)}",
+            f"={quote_sheet(section.sheet)}!{absolute(top + 1, label_col)}:{absolute(last, label_col)}",
         )
 
     def _write_column(
@@ -366,7 +371,7 @@ class _Builder:
         else:
             for i in range(count):
                 raw = rows[i].get(spec.name) if i < len(rows) else None
-                _write_raw(sheet, first + i, col, raw, fmt, self.styles)
+                write_raw(sheet, first + i, col, raw, fmt, self.styles)
             self._validate(sheet, section, spec, first, col, first + count - 1)
         self._light(sheet, section, spec, first, col, first + count - 1)
 
@@ -410,7 +415,7 @@ class _Builder:
         input_fmt = self.styles.cell(state_spec, computed=False)
         for i in range(count):
             unit = grid_units[i] if i < len(grid_units) else None
-            _write_raw(
+            write_raw(
                 sheet,
                 top + 1 + i,
                 left,
@@ -420,7 +425,7 @@ class _Builder:
             )
             cells = self.raw.grid.get(unit, {}) if unit else {}
             for j, offering in enumerate(offerings):
-                _write_raw(
+                write_raw(
                     sheet,
                     top + 1 + i,
                     left + 1 + j,
@@ -481,7 +486,7 @@ class _Builder:
         last: int,
         last_col: int,
     ) -> None:
-        rule = _validation(spec)
+        rule = validation_for(spec)
         if spec.help:
             rule["input_title"] = spec.label[:32]
             rule["input_message"] = spec.help[:255]
@@ -497,7 +502,7 @@ class _Builder:
         last: int,
     ) -> None:
         rules: list[tuple[str, Any]] = [
-            (_formula_text(value), self.styles.fills[light])
+            (formula_text(value), self.styles.fills[light])
             for value, light in self.pack.brand.lights_for(section.key, spec).items()
             if light in self.styles.fills
         ]
@@ -519,108 +524,6 @@ class _Builder:
             )
 
     # ---------------------------------------------------- cover blocks
-
-    def _cover_blocks(self) -> None:
-        """Completeness and health, beside the cover's figures, in columns F to I."""
-        sheet = self.sheets[self.cover]
-        sheet.set_column(4, 4, 3)
-        sheet.set_column(5, 5, 30)
-        sheet.set_column(6, 7, 12)
-        row = self._completeness_block(sheet, HEADER_ROW) + 1
-        self._health_block(sheet, row)
-        self._headline_lights(sheet)
-
-    def _block_header(
-        self, sheet: Worksheet, row: int, titles: tuple[str, str, str]
-    ) -> None:
-        for col, title in zip((5, 6, 7), titles, strict=True):
-            sheet.write_string(row, col, title, self.styles.block)
-
-    def _completeness_block(self, sheet: Worksheet, row: int) -> int:
-        self._block_header(sheet, row, ("Plan completeness", "Points", "Checks met"))
-        first = row + 1
-        points_fmt = self.styles.figure("0.0")
-        count_fmt = self.styles.figure("0")
-        keys = list(completeness.SECTION_CHECKS)
-        for i, result in enumerate(self._completeness.sections):
-            key, r = keys[i], first + i
-            weight = self.rules.completeness_weights.get(key, 0.0)
-            label = f"{result.section} ({weight:g} pts, {result.checks} checks)"
-            sheet.write_string(r, 5, label, self.styles.label)
-            points = completeness.section_points_formula(
-                key, xl_rowcol_to_cell(r, 7), self.rules
-            )
-            sheet.write_formula(r, 6, "=" + points, points_fmt, result.points)
-            met = completeness.section_met_formula(key, self.refs, self.rules)
-            sheet.write_formula(r, 7, "=" + met, count_fmt, result.met)
-            self.book.define_name(f"completeness_{key}", f"={self._cover_ref(r, 6)}")
-        last = first + len(self._completeness.sections) - 1
-        self.book.define_name(
-            COMPLETENESS_POINTS, f"={self._cover_ref(first, 6)}:{_abs(last, 6)}"
-        )
-        return last + 1
-
-    def _health_block(self, sheet: Worksheet, row: int) -> None:
-        self._block_header(sheet, row, ("Health components", "Score", "Points lost"))
-        first = row + 1
-        for i, (key, value) in enumerate(self._health.components):
-            r = first + i
-            weight = self.rules.health_weights.get(key, 0.0)
-            sheet.write_string(r, 5, health.COMPONENT_TITLES[key], self.styles.label)
-            _, formula = health.COMPONENTS[key]
-            sheet.write_formula(
-                r,
-                6,
-                "=" + formula(self.refs, self.rules),
-                self.styles.figure("0%"),
-                value,
-            )
-            self.book.define_name(health_cell(key), f"={self._cover_ref(r, 6)}")
-            lost = health.points_lost_formula(key, xl_rowcol_to_cell(r, 6), self.rules)
-            sheet.write_formula(
-                r, 7, "=" + lost, self.styles.figure("0.0"), weight * (1 - value)
-            )
-        last = first + len(self._health.components) - 1
-        self.book.define_name(
-            HEALTH_COMPONENTS, f"={self._cover_ref(first, 5)}:{_abs(last, 5)}"
-        )
-        self.book.define_name(
-            HEALTH_POINTS_LOST, f"={self._cover_ref(first, 7)}:{_abs(last, 7)}"
-        )
-
-    def _cover_ref(self, row: int, col: int) -> str:
-        return f"{_quote_sheet(self.cover)}!{_abs(row, col)}"
-
-    def _headline_lights(self, sheet: Worksheet) -> None:
-        """Traffic lights on the cover's headline cells."""
-        below = self.rules.completeness_flag_below
-        for name, test, light in (
-            ("health_band", '="Green"', "good"),
-            ("health_band", '="Amber"', "warn"),
-            ("health_band", '="Red"', "bad"),
-            ("completeness", f"<{below:g}", "bad"),
-            ("review_overdue", "=TRUE", "bad"),
-            ("overdue_actions", ">0", "bad"),
-            ("open_high_risks", ">0", "bad"),
-        ):
-            if name not in self.positions:
-                continue
-            row, col = self.positions[name]
-            cell = xl_rowcol_to_cell(row, col)
-            guard = f"ISNUMBER({cell})" if test[0] in "<>" else "TRUE"
-            sheet.conditional_format(
-                row,
-                col,
-                row,
-                col,
-                {
-                    "type": "formula",
-                    "criteria": f"=AND({guard},{cell}{test})",
-                    "format": self.styles.fills[light],
-                },
-            )
-
-    # ------------------------------------------------------ lists, meta
 
     def _lists_sheet(self) -> None:
         sheet = self.book.add_worksheet(LISTS_SHEET)
@@ -665,100 +568,3 @@ class _Builder:
 
 _BAD_WHEN_TRUE = {"overdue", "review_overdue"}
 _GOOD_WHEN_TRUE = {"engaged", "on_track", "smart_complete"}
-
-
-def _validation(spec: FieldSpec) -> dict[str, Any]:
-    if spec.type is FieldType.ENUM:
-        return {
-            "validate": "list",
-            "source": f"=list_{spec.list_name}",
-            "error_title": "Pick from the list",
-            "error_message": f"{spec.label}: choose a value from the drop-down."[:255],
-        }
-    if spec.type is FieldType.REF:
-        return {
-            "validate": "list",
-            "source": f"=ref_{spec.ref_to}",
-            "error_type": "information" if spec.multi else "warning",
-            "error_title": "Not in the list",
-            "error_message": f"{spec.label}: this name is not on the referenced sheet yet."[
-                :255
-            ],
-        }
-    if spec.type is FieldType.BOOL:
-        return {"validate": "list", "source": ["TRUE", "FALSE"]}
-    if spec.type is FieldType.DATE:
-        return {
-            "validate": "date",
-            "criteria": ">=",
-            "value": dt.date(1990, 1, 1),
-            "error_title": "A date",
-            "error_message": f"{spec.label}: type a date, e.g. 2026-03-31.",
-        }
-    if spec.type is FieldType.INT:
-        return {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": -1_000_000_000,
-            "maximum": 1_000_000_000,
-            "error_title": "A whole number",
-            "error_message": f"{spec.label}: type a whole number.",
-        }
-    if spec.type in (FieldType.DEC, FieldType.MONEY, FieldType.PCT):
-        hint = (
-            "a percentage such as 35%"
-            if spec.type is FieldType.PCT
-            else "a number, without text"
-        )
-        return {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": -1e15,
-            "maximum": 1e15,
-            "error_title": "A number",
-            "error_message": f"{spec.label}: type {hint}.",
-        }
-    return {"validate": "any"}
-
-
-def _write_raw(
-    sheet: Worksheet, row: int, col: int, raw: Any, fmt: Any, styles: Styles
-) -> None:
-    """Write a value as a rep would have typed it; text is never taken as a formula."""
-    if raw is None or raw == "":
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(raw, bool):
-        sheet.write_boolean(row, col, raw, fmt)
-    elif isinstance(raw, (int, float)):
-        sheet.write_number(row, col, raw, fmt)
-    elif isinstance(raw, dt.datetime):
-        sheet.write_datetime(row, col, raw, fmt)
-    elif isinstance(raw, dt.date):
-        sheet.write_datetime(row, col, dt.datetime.combine(raw, dt.time()), fmt)
-    else:
-        text = _clean_text(str(raw))
-        # A leading = + - @ stays text even when the rep edits the cell later.
-        shown = styles.quoted(fmt) if text[:1] in FORMULA_STARTS else fmt
-        sheet.write_string(row, col, text, shown)
-
-
-def _clean_text(text: str) -> str:
-    """Drop characters XML 1.0 forbids (a vertical tab from Alt+Enter becomes a newline)."""
-    text = text.replace("\x0b", "\n")
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
-
-
-def _formula_text(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
-def _abs(row: int, col: int) -> str:
-    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
-
-
-def _quote_sheet(name: str) -> str:
-    return f"'{name}'" if not name.replace("_", "").isalnum() else name
-
-
-def _escape_hf(text: str) -> str:
-    return text.replace("&", "&&")

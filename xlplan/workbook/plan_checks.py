@@ -1,0 +1,317 @@
+"""Checks run on a plan once it is read: references, data errors, loops, stored results.
+
+``PlanChecks`` is mixed into the reader; it reports through the reader's
+``_problem`` and reads cells through its package and values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+from xlplan.core.registry import COLUMNS, FIELDS
+from xlplan.model.issues import Severity
+from xlplan.model.pack import FieldSpec, FieldType, SectionKind, SectionSpec
+from xlplan.model.plan import Plan
+from xlplan.workbook.coerce import ErrorValue, from_serial
+
+if TYPE_CHECKING:
+    from xlplan.core.rules import Rules
+    from xlplan.model.pack import Pack
+    from xlplan.workbook.package import Package
+
+SOURCE_ROW = "_row"  # each table row read from a workbook keeps its 0-based sheet row
+
+
+class PlanChecks:
+    """Checks that need the whole plan; mixed into the reader."""
+
+    pack: Pack
+    package: Package
+    rules: Rules
+    values: Any
+    _stored_rows: list[tuple[SectionSpec, dict[str, Any], str, int, list[Any]]]
+
+    def _problem(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        hint: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> None:
+        raise NotImplementedError  # provided by the reader
+
+    def _check_references(self, plan: Plan) -> None:
+        labels = {
+            s.key: {
+                str(r.get(s.label_field)).casefold()
+                for r in plan.rows(s.key)
+                if r.get(s.label_field)
+            }
+            for s in self.pack.sections
+            if s.kind is SectionKind.TABLE and s.label_field
+        }
+        for section in self.pack.sections:
+            refs = [
+                f
+                for f in section.input_fields
+                if f.type is FieldType.REF and f.ref_to in labels
+            ]
+            if not refs:
+                continue
+            rows = (
+                [plan.records.get(section.key, {})]
+                if section.kind is SectionKind.SINGLE
+                else list(plan.rows(section.key))
+            )
+            for row in rows:
+                for spec in refs:
+                    self._check_reference(section, spec, row, labels[spec.ref_to or ""])
+
+    def _check_reference(
+        self,
+        section: SectionSpec,
+        spec: FieldSpec,
+        row: Mapping[str, Any],
+        known: set[str],
+    ) -> None:
+        value = row.get(spec.name)
+        names = value if isinstance(value, tuple) else (value,) if value else ()
+        target = self.pack.section(spec.ref_to or "")
+        for name in names:
+            if str(name).casefold() not in known:
+                sheet, cell = self._address(section, spec.name, row)
+                self._problem(
+                    "value.unknown_reference",
+                    Severity.WARNING,
+                    f"{spec.label}: '{name}' names nobody on sheet '{target.sheet}'.",
+                    f"Pick a name from the drop-down, or add '{name}' to {target.sheet}.",
+                    sheet,
+                    *_split(cell),
+                )
+
+    def _address(
+        self, section: SectionSpec, field_name: str, row: Mapping[str, Any]
+    ) -> tuple[str, str | None]:
+        if section.kind is SectionKind.SINGLE:
+            where = self.package.names.get(field_name)
+            return section.sheet, xl_rowcol_to_cell(
+                where.row, where.col
+            ) if where else None
+        table = self.package.tables.get((section.table or "").casefold())
+        if table is None or SOURCE_ROW not in row:
+            return section.sheet, None
+        index = [c.casefold() for c in table.columns].index(
+            section.field(field_name).label.casefold()
+        )
+        return table.sheet, xl_rowcol_to_cell(row[SOURCE_ROW], table.first_col + index)
+
+    def _check_data_errors(self, plan: Plan) -> None:
+        start, end = (
+            plan.value("plan", "period_start"),
+            plan.value("plan", "period_end"),
+        )
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+            self._named_problem(
+                "period_end",
+                "data.period_order",
+                "The plan period ends before it starts.",
+                "Fix the period start or end.",
+            )
+        typed = plan.value("plan", "last_reviewed_date")
+        if isinstance(typed, dt.date) and typed > plan.as_of:
+            self._named_problem(
+                "last_reviewed_date",
+                "data.after_as_of",
+                f"Last reviewed date is after the as-of date ({plan.as_of:%d %b %Y}); "
+                "it is ignored.",
+                "Type the date of a review that has happened.",
+            )
+        for row in plan.rows("stakeholders"):
+            last = row.get("last_contact_date")
+            if isinstance(last, dt.date) and last > plan.as_of:
+                sheet, cell = self._address(
+                    self.pack.section("stakeholders"), "last_contact_date", row
+                )
+                self._problem(
+                    "data.after_as_of",
+                    Severity.WARNING,
+                    f"{row.get('name')}: last contact {last:%d %b %Y} is after the as-of date "
+                    f"({plan.as_of:%d %b %Y}); ignored.",
+                    "Type the date of a contact that has happened.",
+                    sheet,
+                    *_split(cell),
+                )
+        for row in plan.rows("actions"):
+            if row.get("progress") == "Done" and row.get("completed_date") is None:
+                sheet, cell = self._address(
+                    self.pack.section("actions"), "completed_date", row
+                )
+                self._problem(
+                    "data.done_without_date",
+                    Severity.WARNING,
+                    f"Action '{row.get('action_step')}' is Done with no completed date.",
+                    "Type the day it was completed.",
+                    sheet,
+                    *_split(cell),
+                )
+
+    def _check_ranks_and_cycles(self, plan: Plan) -> None:
+        """Objective ranks are unique; reporting lines and action parents have no loop."""
+        seen: dict[Any, str] = {}
+        for row in plan.rows("objectives"):
+            rank = row.get("priority_rank")
+            if rank is None:
+                continue
+            if rank in seen:
+                sheet, cell = self._address(
+                    self.pack.section("objectives"), "priority_rank", row
+                )
+                self._problem(
+                    "data.duplicate_rank",
+                    Severity.WARNING,
+                    f"Priority rank {rank} is used by '{seen[rank]}' and '{row.get('title')}'.",
+                    "Give each objective its own rank (1 is most important).",
+                    sheet,
+                    *_split(cell),
+                )
+            seen.setdefault(rank, str(row.get("title")))
+        for section, key, link in (
+            ("stakeholders", "name", "reports_to"),
+            ("actions", "action_step", "parent_action"),
+            ("actions", "action_step", "depends_on"),
+        ):
+            self._check_cycle(plan, section, key, link)
+
+    def _check_cycle(self, plan: Plan, section_key: str, key: str, link: str) -> None:
+        rows = {
+            str(r.get(key)).casefold(): r for r in plan.rows(section_key) if r.get(key)
+        }
+        reported: set[str] = set()
+        for start, row in rows.items():
+            path, current = [start], row
+            while current.get(link):
+                target = str(current[link]).casefold()
+                if target not in rows:
+                    break
+                if target in path:
+                    loop = path[path.index(target) :]
+                    if not reported & set(loop):
+                        reported |= set(loop)
+                        names = " -> ".join(
+                            str(rows[n].get(key)) for n in [*loop, target]
+                        )
+                        section = self.pack.section(section_key)
+                        sheet, cell = self._address(section, link, rows[start])
+                        label = section.field(link).label
+                        self._problem(
+                            "data.cycle",
+                            Severity.WARNING,
+                            f"{label} goes round in a loop: {names}.",
+                            f"Break the loop in the {label} column.",
+                            sheet,
+                            *_split(cell),
+                        )
+                    break
+                path.append(target)
+                current = rows[target]
+
+    def _named_problem(self, name: str, code: str, message: str, hint: str) -> None:
+        where = self.package.names.get(name)
+        if where:
+            self._problem(
+                code, Severity.WARNING, message, hint, where.sheet, where.row, where.col
+            )
+
+    def _check_stored(self, plan: Plan) -> None:
+        """Report stored formula results that disagree with the recomputed figures."""
+        for section, record, sheet, row, stored in self._stored_rows:
+            for spec, value, col in stored:
+                figure = COLUMNS.get((section.key, spec.name))
+                if figure is not None:
+                    expected = figure.value(record, plan, self.rules)
+                    self._compare(spec, value, expected, sheet, row, col)
+        for section in self.pack.sections:
+            for spec in section.fields:
+                if not spec.computed:
+                    continue
+                if section.kind is SectionKind.SINGLE and spec.name in FIELDS:
+                    where = self.package.names.get(spec.name)
+                    if where is None:
+                        continue
+                    stored = self.values.cell(where.sheet, where.row, where.col)
+                    expected = FIELDS[spec.name].value(plan, self.rules)
+                    self._compare(
+                        spec, stored, expected, where.sheet, where.row, where.col
+                    )
+
+    def _compare(
+        self,
+        spec: FieldSpec,
+        stored: Any,
+        expected: Any,
+        sheet: str,
+        row: int,
+        col: int,
+    ) -> None:
+        if stored is None or isinstance(stored, ErrorValue):
+            return  # never calculated (no cached result): nothing to compare
+        if _agrees(stored, expected, spec, self.package.date1904):
+            return
+        self._problem(
+            "value.stale_result",
+            Severity.WARNING,
+            f"{spec.label}: the workbook shows {_plain(stored, spec)}, "
+            f"xlplan computes {_plain(expected, spec)}.",
+            "Recalculate in Excel (F9), or restore the formula if it was typed over.",
+            sheet,
+            row,
+            col,
+        )
+
+
+def _agrees(stored: Any, expected: Any, spec: FieldSpec, date1904: bool) -> bool:
+    if expected is None:
+        return stored in (None, "")
+    if isinstance(expected, bool):
+        return stored is expected or stored == expected
+    if isinstance(expected, dt.date):
+        if isinstance(stored, dt.datetime):
+            stored = stored.date()
+        if isinstance(stored, (int, float)):
+            stored = from_serial(stored, date1904)
+        return stored == expected
+    if isinstance(expected, (int, float)) and isinstance(stored, (int, float)):
+        return abs(float(stored) - float(expected)) <= 1e-9 * max(
+            1.0, abs(float(expected))
+        )
+    return str(stored) == str(expected)
+
+
+def _plain(value: Any, spec: FieldSpec | None = None) -> str:
+    """A value as a person reads it: blank, 1,250,000, 45%, 31 Mar 2026."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, (int, float)):
+        if spec is not None and spec.type is FieldType.PCT:
+            return f"{value:.0%}"
+        if spec is not None and spec.type is FieldType.DATE:
+            return "a date serial"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return repr(value)
+
+
+def _split(cell: str | None) -> tuple[int | None, int | None]:
+    if cell is None:
+        return None, None
+    return xl_cell_to_rowcol(cell)
