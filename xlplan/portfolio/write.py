@@ -508,17 +508,9 @@ class _Writer:
             sheet.write_string(row + i, 0, stage)
             sheet.write_number(row + i, 1, stages[stage], self.formats["money"])
         if ordered:
-            pipeline = self.book.add_chart({"type": "bar"})
-            pipeline.add_series(
-                {
-                    "name": "Value",
-                    "categories": ["Summary", row + 1, 0, row + len(ordered), 0],
-                    "values": ["Summary", row + 1, 1, row + len(ordered), 1],
-                }
+            pipeline = self._bar_chart(
+                "Pipeline by stage", "Value", row, len(ordered), "#,##0"
             )
-            pipeline.set_title({"name": "Pipeline by stage"})
-            pipeline.set_x_axis({"num_format": "#,##0"})
-            pipeline.set_legend({"none": True})
             sheet.insert_chart(3, 9, pipeline, {"x_scale": 0.9, "y_scale": 0.8})
 
         shares = sorted(
@@ -535,16 +527,25 @@ class _Writer:
             sheet.write_string(row + i, 0, str(name))
             sheet.write_number(row + i, 1, share, self.formats["pct"])
         if shares:
-            mix = self.book.add_chart({"type": "bar"})
-            mix.add_series(
-                {
-                    "name": "Share",
-                    "categories": ["Summary", row + 1, 0, row + len(shares), 0],
-                    "values": ["Summary", row + 1, 1, row + len(shares), 1],
-                }
+            mix = self._bar_chart(
+                "Revenue concentration (top 10)", "Share", row, len(shares), "0%"
             )
-            mix.set_title({"name": "Revenue concentration (top 10)"})
-            mix.set_legend({"none": True})
             mix.set_y_axis({"reverse": True})
-            mix.set_x_axis({"num_format": "0%"})
             sheet.insert_chart(20, 3, mix, {"x_scale": 1.5, "y_scale": 0.9})
+
+    def _bar_chart(
+        self, title: str, series: str, header_row: int, count: int, number_format: str
+    ) -> Any:
+        """A bar chart over the ``count`` rows below ``header_row`` of the Summary's data blocks."""
+        chart = self.book.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": series,
+                "categories": ["Summary", header_row + 1, 0, header_row + count, 0],
+                "values": ["Summary", header_row + 1, 1, header_row + count, 1],
+            }
+        )
+        chart.set_title({"name": title})
+        chart.set_x_axis({"num_format": number_format})
+        chart.set_legend({"none": True})
+        return chart

@@ -189,7 +189,7 @@ def _date(spec: FieldSpec, raw: Any, date1904: bool) -> tuple[Any, Finding | Non
     if isinstance(raw, str):
         day = parse_date_text(raw)
         if day is None:
-            if _reads_two_ways(raw):
+            if len(_day_month_readings(raw)) == 2:
                 return None, Finding(
                     "value.ambiguous_date",
                     Severity.WARNING,
@@ -214,23 +214,19 @@ def parse_date_text(text: str) -> dt.date | None:
             return dt.datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
-    readings = set()
-    for pattern in ("%d/%m/%Y", "%m/%d/%Y"):
-        try:
-            readings.add(dt.datetime.strptime(cleaned, pattern).date())
-        except ValueError:
-            continue
+    readings = _day_month_readings(cleaned)
     return readings.pop() if len(readings) == 1 else None
 
 
-def _reads_two_ways(text: str) -> bool:
+def _day_month_readings(text: str) -> set[dt.date]:
+    """The dates ``text`` can mean, day first and month first (e.g. 03/04/2026)."""
     readings = set()
     for pattern in ("%d/%m/%Y", "%m/%d/%Y"):
         try:
             readings.add(dt.datetime.strptime(text.strip(), pattern).date())
         except ValueError:
             continue
-    return len(readings) == 2
+    return readings
 
 
 def _not_a_date(spec: FieldSpec, raw: Any) -> Finding:

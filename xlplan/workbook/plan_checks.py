@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from xlplan.core.registry import COLUMNS, FIELDS
-from xlplan.model.issues import Severity
+from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import FieldSpec, FieldType, SectionKind, SectionSpec
 from xlplan.model.plan import Plan
-from xlplan.workbook.coerce import ErrorValue, from_serial
+from xlplan.workbook.coerce import ErrorValue, Finding, from_serial
 
 if TYPE_CHECKING:
     from xlplan.core.rules import Rules
     from xlplan.model.pack import Pack
     from xlplan.workbook.package import Package
+    from xlplan.workbook.reader import PlanRead
 
 SOURCE_ROW = "_row"  # each table row read from a workbook keeps its 0-based sheet row
 
@@ -33,7 +34,32 @@ class PlanChecks:
     package: Package
     rules: Rules
     values: Any
+    result: PlanRead
+    source: str
     _stored_rows: list[tuple[SectionSpec, dict[str, Any], str, int, list[Any]]]
+
+    def _issue(
+        self,
+        finding: Finding,
+        sheet: str | None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> None:
+        """Record ``finding`` at ``sheet`` (and the cell at ``row``, ``col``)."""
+        cell = (
+            xl_rowcol_to_cell(row, col) if row is not None and col is not None else None
+        )
+        self.result.issues.append(
+            Issue(
+                finding.code,
+                finding.severity,
+                self.source,
+                finding.message,
+                finding.hint,
+                sheet,
+                cell,
+            )
+        )
 
     def _problem(
         self,
@@ -45,7 +71,7 @@ class PlanChecks:
         row: int | None = None,
         col: int | None = None,
     ) -> None:
-        raise NotImplementedError  # provided by the reader
+        self._issue(Finding(code, severity, message, hint), sheet, row, col)
 
     def _check_references(self, plan: Plan) -> None:
         labels = {

@@ -19,8 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from xlplan.core.rules import ScoringKeyError, rules_from_pack
 from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import (
@@ -32,7 +30,7 @@ from xlplan.model.pack import (
 )
 from xlplan.model.plan import Plan
 from xlplan.workbook.build import META_SHEET
-from xlplan.workbook.coerce import ErrorValue, Finding, coerce
+from xlplan.workbook.coerce import ErrorValue, coerce
 from xlplan.workbook.package import (
     Package,
     PlanFileError,
@@ -266,40 +264,6 @@ class _Reader(PlanChecks):
         if key:
             _PACKS[key] = pack
         return pack
-
-    def _issue(
-        self,
-        finding: Finding,
-        sheet: str | None,
-        row: int | None = None,
-        col: int | None = None,
-    ) -> None:
-        cell = (
-            xl_rowcol_to_cell(row, col) if row is not None and col is not None else None
-        )
-        self.result.issues.append(
-            Issue(
-                finding.code,
-                finding.severity,
-                self.source,
-                finding.message,
-                finding.hint,
-                sheet,
-                cell,
-            )
-        )
-
-    def _problem(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        hint: str,
-        sheet: str | None = None,
-        row: int | None = None,
-        col: int | None = None,
-    ) -> None:
-        self._issue(Finding(code, severity, message, hint), sheet, row, col)
 
     # ------------------------------------------------------- single fields
 
