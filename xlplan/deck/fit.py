@@ -1,0 +1,171 @@
+"""Text measured by font metrics: line wrapping, box heights and fitting.
+
+PowerPoint does not lay text out until it opens the file, so xlplan measures
+text itself with the font the viewer will use: the brand font when installed,
+else its metric-compatible twin (Carlito for Calibri, Liberation for Arial),
+else DejaVu Sans, which is wider than both and so errs towards fitting.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import subprocess
+from dataclasses import dataclass
+
+from PIL import ImageFont
+
+logger = logging.getLogger(__name__)
+
+LINE_SPACING = 1.2  # PowerPoint's single spacing, as a multiple of the font size
+_TWINS = {
+    "calibri": "Carlito",
+    "cambria": "Caladea",
+    "arial": "Liberation Sans",
+    "helvetica": "Liberation Sans",
+    "times new roman": "Liberation Serif",
+}
+_FALLBACK = "DejaVu Sans"
+_MEASURE_SIZE = 100  # points; widths scale linearly with size
+
+
+@functools.lru_cache(maxsize=32)
+def _font_file(family: str, bold: bool) -> str | None:
+    """The font file fontconfig picks for a family, or None without fontconfig."""
+    pattern = f"{family}:bold" if bold else family
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{file}", pattern],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found or None
+
+
+@functools.lru_cache(maxsize=32)
+def _font(family: str, bold: bool) -> ImageFont.FreeTypeFont | None:
+    for candidate in (family, _TWINS.get(family.lower(), ""), _FALLBACK):
+        if not candidate:
+            continue
+        path = _font_file(candidate, bold)
+        if path and _family_matches(path, candidate):
+            logger.debug("measuring %s with %s", family, path)
+            return ImageFont.truetype(path, _MEASURE_SIZE)
+    return None
+
+
+def _family_matches(path: str, family: str) -> bool:
+    """fontconfig always answers; accept its answer only for the family asked."""
+    try:
+        name = ImageFont.truetype(path, 10).getname()[0] or ""
+    except OSError:
+        return False
+    return name.lower().replace(" ", "") == family.lower().replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A font at a size, measuring text in points."""
+
+    family: str
+    size: float
+    bold: bool = False
+
+    def width(self, text: str) -> float:
+        """Width of one line of text in points."""
+        font = _font(self.family, self.bold)
+        if font is None:
+            return len(text) * self.size * 0.6
+        return font.getlength(text) * self.size / _MEASURE_SIZE
+
+    def line_height(self) -> float:
+        """Height of one line in points."""
+        return self.size * LINE_SPACING
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Lines of text wrapped at word boundaries to fit ``width`` points."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            lines.extend(self._wrap_paragraph(paragraph, width))
+        return lines
+
+    def _wrap_paragraph(self, paragraph: str, width: float) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        for word in paragraph.split(" "):
+            trial = f"{current} {word}" if current else word
+            if self.width(trial) <= width or not current:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+            while self.width(current) > width and len(current) > 1:
+                cut = self._longest_prefix(current, width)
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+        return lines
+
+    def _longest_prefix(self, word: str, width: float) -> int:
+        for cut in range(len(word) - 1, 0, -1):
+            if self.width(word[:cut]) <= width:
+                return cut
+        return 1
+
+    def height(self, text: str, width: float) -> float:
+        """Height of the text wrapped to ``width`` points."""
+        return len(self.wrap(text, width)) * self.line_height()
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Text fitted to a box: the size to use, the text shown, whether it was cut."""
+
+    size: float
+    text: str
+    shortened: bool
+
+
+def fit_text(
+    text: str,
+    family: str,
+    width: float,
+    height: float,
+    *,
+    largest: float,
+    smallest: float,
+    bold: bool = False,
+    paragraph_gap: float = 0.0,
+) -> Fitted:
+    """The largest size from ``largest`` down to ``smallest`` at which text fits.
+
+    When even the smallest size overflows, the text is cut at a word boundary
+    with an ellipsis so that it fits; the caller keeps the full text (in the
+    speaker notes).
+    """
+    gaps = text.count("\n") * paragraph_gap
+    size = largest
+    while size >= smallest:
+        if Measure(family, size, bold).height(text, width) + gaps * size <= height:
+            return Fitted(size, text, False)
+        size -= 1
+    measure = Measure(family, smallest, bold)
+    room = height - gaps * smallest
+    return Fitted(smallest, _shorten(text, measure, width, room), True)
+
+
+def _shorten(text: str, measure: Measure, width: float, height: float) -> str:
+    words = text.split(" ")
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        trial = " ".join(words[:middle]).rstrip(",;:") + " …"
+        if measure.height(trial, width) <= height:
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]).rstrip(",;:") + " …" if low else "…"

@@ -1,0 +1,130 @@
+"""Narrative text from the pack's Jinja2 templates, in a sandbox.
+
+Templates come from the pack (``deck.narrative``) or from text written in a
+PowerPoint template; the plan's own text is only ever a value, never a
+template. An unknown name is an error naming where the template came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from xlplan.deck.audience import DeckData
+from xlplan.deck.blocks import clean_text, format_value, long_date
+from xlplan.errors import XlplanError
+
+
+class DeckTemplateError(XlplanError):
+    """A narrative text or a template placeholder cannot be rendered."""
+
+
+def _longdate(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return long_date(value) if isinstance(value, dt.date) else format_value(value)
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
+    env.filters["longdate"] = _longdate
+    env.filters["show"] = format_value
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+class _Fields(dict[str, Any]):
+    """Plan fields for templates: a name the pack knows but the deck hides is blank.
+
+    A name that no section of the pack has is still an error, so a typo in a
+    template is caught while a client deck renders a hidden field as nothing.
+    """
+
+    def __init__(self, values: Mapping[str, Any], known: frozenset[str]) -> None:
+        super().__init__(values)
+        self._known = known
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self:
+            return self[name]
+        if name in self._known:
+            return None
+        raise AttributeError(name)
+
+
+def template_context(data: DeckData, known_fields: frozenset[str]) -> dict[str, Any]:
+    """The names a narrative or template placeholder may use."""
+    objectives = sorted(
+        data.table("objectives"),
+        key=lambda row: (
+            row.get("priority_rank") is None,
+            row.get("priority_rank") or 0,
+        ),
+    )
+    return {
+        "plan": _Fields(data.fields, known_fields),
+        "company": data.company,
+        "as_of": data.as_of,
+        "audience": data.audience.value,
+        "counts": {key: len(rows) for key, rows in data.rows.items()}
+        | {key: 0 for key in _ZERO_COUNTS if key not in data.rows},
+        "top_objective": objectives[0].get("title") if objectives else None,
+        "figures": dict(data.figures),
+    }
+
+
+_ZERO_COUNTS = (
+    "objectives",
+    "actions",
+    "stakeholders",
+    "goals",
+    "kpis",
+    "opportunities",
+)
+
+
+def render_text(source: str, context: Mapping[str, Any], where: str) -> str:
+    """Render one template text; ``where`` names its origin in errors."""
+    try:
+        text = ENVIRONMENT.from_string(source).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise DeckTemplateError(
+            f"{where}, line {error.lineno}: {error.message}",
+            hint=f"Fix the template text: {_excerpt(source, error.lineno)}",
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise DeckTemplateError(
+            f"{where}: {error.message}",
+            hint="Use a field name of DOMAIN.md (plan.account_name, plan.industry ...), "
+            "company, as_of, counts.<section> or figures.<name>.",
+        ) from None
+    except jinja2.TemplateError as error:
+        raise DeckTemplateError(
+            f"{where}: {error}", hint="Fix the template text."
+        ) from None
+    return clean_text(re.sub(r"[ \t]*\n[ \t]*", " ", text).replace("  ", " "))
+
+
+def _excerpt(source: str, line: int | None) -> str:
+    lines = source.splitlines() or [""]
+    index = min(max((line or 1) - 1, 0), len(lines) - 1)
+    return repr(lines[index].strip()[:80])
+
+
+def render_narrative(
+    name: str, narrative: Mapping[str, Any], context: Mapping[str, Any]
+) -> str:
+    """One of the pack's narrative texts, blank when the pack has none by that name."""
+    source = narrative.get(name)
+    if not isinstance(source, str) or not source.strip():
+        return ""
+    return render_text(source, context, f"deck.yaml narrative '{name}'")
