@@ -110,6 +110,7 @@ def pack_problems(pack: Pack, folder: Path | None = None) -> list[PackProblem]:
     _check_computed(pack, add)
     _check_fixed_values(pack, add)
     _check_brand(pack, folder, add)
+    _check_deck(pack, add)
     try:
         rules = rules_from_pack(pack)
     except ScoringKeyError as exc:
@@ -296,6 +297,90 @@ def _check_brand(pack: Pack, folder: Path | None, add: Add) -> None:
             "logo",
             f"file '{logo}' is not in the pack folder.",
             "copy the logo next to brand.yaml, or set `logo: null`.",
+        )
+
+
+def _check_deck(pack: Pack, add: Add) -> None:
+    from xlplan.deck.blocks import SLIDE_TYPES
+
+    for kind, layout in (pack.deck.get("layouts") or {}).items():
+        if kind not in SLIDE_TYPES:
+            add(
+                "deck.yaml",
+                f"layouts.{kind}",
+                f"'{kind}' is not a slide type.",
+                f"use one of: {', '.join(SLIDE_TYPES)}.",
+            )
+        elif not isinstance(layout, str):
+            add(
+                "deck.yaml",
+                f"layouts.{kind}",
+                "the layout name must be text.",
+                "write the layout's name as PowerPoint shows it.",
+            )
+    for section, rule in (pack.deck.get("client_rows") or {}).items():
+        _check_client_rule(pack, str(section), rule, add)
+    for name, text in (pack.deck.get("narrative") or {}).items():
+        _check_narrative(str(name), text, add)
+
+
+def _check_client_rule(pack: Pack, section: str, rule: Any, add: Add) -> None:
+    key = f"client_rows.{section}"
+    spec = next((s for s in pack.sections if s.key == section), None)
+    if spec is None or spec.kind is SectionKind.SINGLE:
+        add(
+            "deck.yaml",
+            key,
+            f"'{section}' is not a table section of schema.yaml.",
+            "use a table section key such as actions or goals.",
+        )
+        return
+    if rule == "all":
+        return
+    if not isinstance(rule, Mapping) or not set(rule) <= {"only", "except"}:
+        add(
+            "deck.yaml",
+            key,
+            "a row rule is `all` or a mapping of only / except.",
+            "write e.g. `{only: {client_visible: [true]}}`.",
+        )
+        return
+    names = {f.name for f in spec.fields}
+    for test, fields in rule.items():
+        for name in fields if isinstance(fields, Mapping) else ():
+            if name not in names:
+                add(
+                    "deck.yaml",
+                    f"{key}.{test}.{name}",
+                    f"section {section} has no field '{name}'.",
+                    f"use one of: {', '.join(sorted(names))}.",
+                )
+        if not isinstance(fields, Mapping):
+            add(
+                "deck.yaml",
+                f"{key}.{test}",
+                "expected a mapping of field: values.",
+                "write e.g. `only: {client_visible: [true]}`.",
+            )
+
+
+def _check_narrative(name: str, text: Any, add: Add) -> None:
+    import jinja2
+
+    from xlplan.deck.narrative import ENVIRONMENT
+
+    key = f"narrative.{name}"
+    if not isinstance(text, str):
+        add("deck.yaml", key, "a narrative is a text.", "write it as a YAML string.")
+        return
+    try:
+        ENVIRONMENT.parse(text)
+    except jinja2.TemplateSyntaxError as error:
+        add(
+            "deck.yaml",
+            key,
+            f"template line {error.lineno}: {error.message}",
+            "fix the Jinja2 syntax ({{ name }}, {% if %} ... {% endif %}).",
         )
 
 

@@ -12,6 +12,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Slide types in deck order; each picks a layout of the template by this name.
+SLIDE_TYPES = (
+    "title",
+    "agenda",
+    "summary",
+    "snapshot",
+    "people",
+    "map",
+    "priorities",
+    "swot",
+    "market",
+    "value",
+    "goals",
+    "opportunities",
+    "timeline",
+    "actions",
+    "risks",
+    "review",
+    "next_steps",
+)
+
 # Characters XML 1.0 forbids (Excel writes a vertical tab for Alt+Enter).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

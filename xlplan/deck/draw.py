@@ -542,36 +542,42 @@ def _legend(
 
 
 def draw_timeline(slide: Any, box: Box, block: Timeline, style: Style) -> Drawn:
-    """Actions on a time axis, labels alternating above and below the line."""
+    """Actions on a time axis: each label in its own slot, a leader to its date.
+
+    Labels alternate above and below the axis in evenly spaced slots, in date
+    order, so actions due on the same days never print over each other.
+    """
     axis_y = box.y + box.h / 2
-    span = max((block.end - block.start).days, 1)
     line = slide.shapes.add_connector(
         MSO_CONNECTOR.STRAIGHT, *_points(box.x, axis_y, box.x + box.w, axis_y)
     )
     line.line.color.rgb = style.rgb("primary")
     line.line.width = Pt(2.5)
-    _axis_labels(slide, box, axis_y, block, style)
-    slot = box.w / max(len(block.items), 1)
-    label_w = min(150.0, max(slot * 1.9, 90.0))
+    _axis_labels(slide, box, block, style)
+    per_row = max((len(block.items) + 1) // 2, 1)
+    slot_w = box.w / per_row
+    label_h = box.h / 2 - 46
     shortened: list[str] = []
     for index, item in enumerate(block.items):
-        x = box.x + box.w * (item.day - block.start).days / span
-        marker = MSO_SHAPE.DIAMOND if item.milestone else MSO_SHAPE.OVAL
-        dot = slide.shapes.add_shape(marker, *Box(x - 6, axis_y - 6, 12, 12).emu())
-        dot.fill.solid()
-        dot.fill.fore_color.rgb = style.rgb("accent")
-        dot.line.fill.background()
-        dot.shadow.inherit = False
         above = index % 2 == 0
-        label_x = min(max(box.x, x - label_w / 2), box.x + box.w - label_w)
-        label_h = box.h / 2 - 40
-        label_y = axis_y - 22 - label_h if above else axis_y + 22
+        centre = box.x + slot_w * (index // 2 + 0.5)
+        label = Box(
+            centre - slot_w / 2 + 4,
+            axis_y - 30 - label_h if above else axis_y + 30,
+            slot_w - 8,
+            label_h,
+        )
+        x = box.x + box.w * _position(item.day, block)
+        _leader(
+            slide, x, axis_y, centre, label.y + label.h if above else label.y, style
+        )
+        _marker(slide, x, axis_y, item.milestone, style)
         text = f"{item.label}\n{item.owner}" if item.owner else item.label
         fitted = fit_text(
             f"{_short_date(item.day)}\n{text}",
             style.body_font,
-            label_w,
-            label_h,
+            label.w,
+            label.h,
             largest=11,
             smallest=8,
         )
@@ -580,19 +586,39 @@ def draw_timeline(slide: Any, box: Box, block: Timeline, style: Style) -> Drawn:
         anchor = MSO_ANCHOR.BOTTOM if above else MSO_ANCHOR.TOP
         _text_box(
             slide,
-            Box(label_x, label_y, label_w, label_h),
+            label,
             fitted.text,
             style,
             fitted.size,
             anchor=anchor,
             align=PP_ALIGN.CENTER,
         )
-        top = axis_y - 20 if above else axis_y + 8
-        tick = slide.shapes.add_connector(
-            MSO_CONNECTOR.STRAIGHT, *_points(x, top, x, top + 12)
-        )
-        tick.line.color.rgb = style.rgb("muted")
     return Drawn(shortened=shortened)
+
+
+def _position(day: Any, block: Timeline) -> float:
+    span = max((block.end - block.start).days, 1)
+    return min(max((day - block.start).days / span, 0.0), 1.0)
+
+
+def _leader(
+    slide: Any, x: float, axis_y: float, centre: float, label_edge: float, style: Style
+) -> None:
+    gap = -4 if label_edge < axis_y else 4
+    leader = slide.shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, *_points(x, axis_y, centre, label_edge + gap)
+    )
+    leader.line.color.rgb = style.rgb("muted")
+    leader.line.width = Pt(0.75)
+
+
+def _marker(slide: Any, x: float, axis_y: float, milestone: bool, style: Style) -> None:
+    shape = MSO_SHAPE.DIAMOND if milestone else MSO_SHAPE.OVAL
+    dot = slide.shapes.add_shape(shape, *Box(x - 6, axis_y - 6, 12, 12).emu())
+    dot.fill.solid()
+    dot.fill.fore_color.rgb = style.rgb("accent")
+    dot.line.fill.background()
+    dot.shadow.inherit = False
 
 
 def _points(x1: float, y1: float, x2: float, y2: float) -> tuple[Emu, Emu, Emu, Emu]:
@@ -604,10 +630,7 @@ def _short_date(day: Any) -> str:
     return f"{day.day} {day:%b}"
 
 
-def _axis_labels(
-    slide: Any, box: Box, axis_y: float, block: Timeline, style: Style
-) -> None:
-    del axis_y
+def _axis_labels(slide: Any, box: Box, block: Timeline, style: Style) -> None:
     ends = (
         (f"Today, {_short_date(block.start)}", PP_ALIGN.LEFT, box.x),
         (_short_date(block.end), PP_ALIGN.RIGHT, box.x + box.w - 100),

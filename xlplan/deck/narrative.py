@@ -30,9 +30,21 @@ def _longdate(value: Any) -> str:
     return long_date(value) if isinstance(value, dt.date) else format_value(value)
 
 
+def _finalize(value: Any) -> Any:
+    """How a value prints: blank for None, dates as "3 Mar 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return _longdate(value)
+    return value
+
+
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        finalize=_finalize,
     )
     env.filters["longdate"] = _longdate
     env.filters["show"] = format_value

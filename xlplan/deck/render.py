@@ -81,8 +81,10 @@ def render_plan_deck(
     slides = build_slides(data, settings.deck.get("narrative") or {}, context)
 
     deck = open_template(template, default_template())
-    fill_placeholders(deck, context)
     style = _style(settings)
+    if template is None:
+        _rebrand(deck, style)
+    fill_placeholders(deck, context)
     footer = _footer(settings, data.value("account_name"), audience)
     writer = _Writer(deck, style, settings.deck.get("layouts") or {}, footer)
     for slide in slides:
@@ -99,6 +101,28 @@ def _style(pack: Pack) -> Style:
         heading_font=pack.brand.heading_font,
         body_font=pack.brand.body_font,
     )
+
+
+# The default template is drawn in these colours and font; a pack's brand
+# replaces them, so the shipped template takes any organisation's look.
+_DEFAULT_LOOK = {"1F3A5F": "primary", "2E86AB": "accent", "6B7280": "muted"}
+_DEFAULT_FONT = "Calibri"
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _rebrand(deck: PresentationType, style: Style) -> None:
+    """Recolour and refont the default template's masters and layouts."""
+    owners = [m for m in deck.slide_masters] + [
+        layout for m in deck.slide_masters for layout in m.slide_layouts
+    ]
+    for owner in owners:
+        for colour in owner._element.iter(f"{{{_DRAWING_NS}}}srgbClr"):
+            role = _DEFAULT_LOOK.get(colour.get("val", "").upper())
+            if role:
+                colour.set("val", str(style.rgb(role)))
+        for font in owner._element.iter(f"{{{_DRAWING_NS}}}latin"):
+            if font.get("typeface") == _DEFAULT_FONT:
+                font.set("typeface", style.heading_font)
 
 
 def _footer(pack: Pack, account: Any, audience: Audience) -> str:

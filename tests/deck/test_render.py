@@ -1,0 +1,169 @@
+"""Decks reopened with python-pptx say what the plan says, and nothing overflows."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AS_OF
+from tests.deck.decks import RICH_SAMPLE, deck_of, plan_file, read_back, tables, titles
+from tests.workbook.plans import sample_plans
+from xlplan.deck.audience import Audience
+from xlplan.model.pack import Pack
+from xlplan.workbook.inputs import PlanInput
+
+
+@pytest.fixture(scope="module")
+def rich(pack: Pack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = sample_plans(pack)[RICH_SAMPLE]
+    return plan_file(pack, raw, tmp_path_factory.mktemp("rich"), RICH_SAMPLE)
+
+
+def test_client_deck_has_the_client_slides_in_order(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    shown = titles(deck)
+    assert shown[0] == plan.value("plan", "account_name")
+    expected = [
+        "Agenda",
+        "Executive summary",
+        "Account snapshot",
+        "Who is involved",
+        "Your priorities",
+        "SWOT",
+        "Market",
+        "How we add value",
+        "Goals",
+        "Goals and KPIs",
+        "Ideas we would like to explore",
+        "The next 90 days",
+        "Action plan",
+        "Review and decisions",
+        "Next steps",
+    ]
+    assert [t for t in shown[1:] if not t.endswith("(continued)")] == expected
+    assert "Risks and mitigations" not in shown and "Relationship map" not in shown
+
+
+def test_internal_deck_adds_map_pipeline_and_risks(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    deck, _ = deck_of(plan, own_pack, Audience.INTERNAL)
+    shown = titles(deck)
+    for title in ("Relationship map", "Pipeline", "Risks and mitigations"):
+        assert title in shown
+
+
+def test_priorities_table_holds_the_validated_objectives_first(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    slide = deck.slides[titles(deck).index("Your priorities")]
+    (table,) = tables(slide)
+    objectives = sorted(
+        plan.rows("objectives"),
+        key=lambda r: (
+            not r.get("validated_with_client"),
+            r.get("priority_rank") or 99,
+        ),
+    )
+    assert table[0] == ["#", "Priority", "Why it matters", "Success measure", "By"]
+    assert [row[1] for row in table[1:]] == [r["title"] for r in objectives[:5]]
+
+
+def test_kpi_chart_embeds_actual_against_target(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    slide = deck.slides[titles(deck).index("Goals and KPIs")]
+    chart = next(s.chart for s in slide.shapes if s.has_chart)
+    categories = list(chart.plots[0].categories)
+    actual = dict(zip(categories, chart.series[1].values, strict=True))
+    visible = [
+        r
+        for r in plan.rows("kpis")
+        if r.get("client_visible")
+        and r.get("kpi")
+        not in (
+            "Revenue growth",
+            "Expansion revenue",
+            "Win rate",
+            "Share of wallet",
+            "Churn",
+        )
+    ]
+    assert categories
+    for row in visible:
+        if row["kpi"] in actual and row.get("target") and row.get("better") != "Lower":
+            latest = max(
+                (r for r in visible if r["kpi"] == row["kpi"]),
+                key=lambda r: str(r.get("period")),
+            )
+            assert actual[row["kpi"]] == pytest.approx(
+                latest["actual"] / latest["target"]
+            )
+    assert chart.series[0].name == "Target" and set(chart.series[0].values) == {1.0}
+
+
+def test_long_action_plan_continues_on_further_slides(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    base = raw.tables["actions"][0]
+    raw.tables["actions"] = [
+        base
+        | {
+            "action_step": f"Step {i:02d} " + "with a longer description " * (i % 4),
+            "due_date": AS_OF + dt.timedelta(days=5 + i),
+            "progress": "In progress",
+            "outside_stakeholders": base.get("outside_stakeholders") or None,
+            "client_visible": True,
+        }
+        for i in range(60)
+    ]
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "long"))
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    shown = titles(deck)
+    pages = [i for i, t in enumerate(shown) if t.startswith("Action plan")]
+    assert len(pages) >= 3
+    assert all(shown[i] == "Action plan (continued)" for i in pages[1:])
+    rows = [row[0] for i in pages for row in tables(deck.slides[i])[0][1:]]
+    assert rows == sorted(rows) and len(rows) == 60
+
+
+def test_text_excel_breaks_with_a_vertical_tab_is_cleaned(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    raw.records["plan"]["value_proposition"] = "First line\x0bSecond line\x01"
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "vt"))
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    slide = deck.slides[titles(deck).index("How we add value")]
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert any("First line\nSecond line" in t for t in texts)
+
+
+def test_text_too_long_for_its_box_is_shortened_and_kept_in_the_notes(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    story = " ".join(f"sentence {i} about the client's strategy." for i in range(400))
+    raw.records["plan"]["value_proposition"] = story
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "story"))
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    slide = deck.slides[titles(deck).index("How we add value")]
+    shown = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "…" in shown and "sentence 399" not in shown
+    assert "sentence 399" in slide.notes_slide.notes_text_frame.text
+
+
+def test_an_empty_plan_gives_a_title_slide_and_no_blank_slides(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = PlanInput(records={"plan": {"account_name": "Empty Co"}}, as_of=AS_OF)
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "empty"))
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    for slide in list(deck.slides)[1:]:
+        drawn = [s for s in slide.shapes if s != slide.shapes.title]
+        assert len(drawn) > 2, titles(deck)
+    assert titles(deck)[0] == "Empty Co"

@@ -1,0 +1,161 @@
+"""Company templates: layouts found by name or shape, sample slides gone, text filled."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.oxml.shapes.autoshape import CT_Shape
+from pptx.shapes.autoshape import Shape
+from pptx.util import Inches
+
+from tests.conftest import CORPUS
+from tests.deck.decks import RICH_SAMPLE, deck_of, plan_file, read_back, titles
+from tests.workbook.plans import sample_plans
+from xlplan.deck.audience import Audience
+from xlplan.deck.narrative import DeckTemplateError
+from xlplan.deck.render import default_template
+from xlplan.deck.template import TemplateError
+from xlplan.model.pack import Brand, Pack
+
+CORPUS_TEMPLATES = sorted((CORPUS / "pptx").glob("*.pptx")) if CORPUS.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def rich(pack: Pack, tmp_path_factory: pytest.TempPathFactory):
+    raw = sample_plans(pack)[RICH_SAMPLE]
+    return read_back(plan_file(pack, raw, tmp_path_factory.mktemp("t"), RICH_SAMPLE))
+
+
+def _slide_count(path: Path) -> int:
+    return len(Presentation(str(path)).slides)
+
+
+@pytest.mark.skipif(not CORPUS_TEMPLATES, reason="../shared/corpus is absent")
+@pytest.mark.parametrize("template", CORPUS_TEMPLATES, ids=lambda p: p.stem)
+def test_real_templates_render_without_their_sample_slides(
+    rich, template: Path
+) -> None:
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.INTERNAL, template=template)
+    source = Presentation(str(template))
+    assert _slide_count(template) >= 1
+    assert deck.slide_width == source.slide_width
+    shown = titles(deck)
+    assert shown[0] == plan.value("plan", "account_name")
+    assert "Action plan" in shown and "SWOT" in shown
+    own_layouts = {
+        layout.name for m in source.slide_masters for layout in m.slide_layouts
+    }
+    assert {s.slide_layout.name for s in deck.slides} <= own_layouts
+
+
+def test_a_potx_template_is_used_like_a_pptx(rich, tmp_path: Path) -> None:
+    potx = tmp_path / "brand.potx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(potx, "w") as out,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentation.main+xml", b"template.main+xml")
+            out.writestr(item, data)
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT, template=potx)
+    assert titles(deck)[0] == plan.value("plan", "account_name")
+
+
+def _template_with_master_text(tmp_path: Path, runs: list[str]) -> Path:
+    deck = Presentation(str(default_template()))
+    master = deck.slide_masters[0]
+    tree = master.shapes._spTree
+    element = CT_Shape.new_textbox_sp(
+        900, "Brand footer", Inches(1), Inches(7), Inches(6), Inches(0.3)
+    )
+    tree.append(element)
+    paragraph = Shape(element, master.shapes).text_frame.paragraphs[0]
+    for text in runs:
+        paragraph.add_run().text = text
+    path = tmp_path / "footer.pptx"
+    deck.save(str(path))
+    return path
+
+
+def test_placeholders_split_across_runs_are_filled(rich, tmp_path: Path) -> None:
+    template = _template_with_master_text(
+        tmp_path, ["Plan for {{ plan.acc", "ount_name }} by ", "{{ company }}"]
+    )
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT, template=template)
+    footer = next(s for s in deck.slide_masters[0].shapes if s.name == "Brand footer")
+    account = plan.value("plan", "account_name")
+    assert (
+        footer.text_frame.text == f"Plan for {account} by {own_pack.brand.company_name}"
+    )
+
+
+def test_an_unknown_placeholder_name_names_the_shape(rich, tmp_path: Path) -> None:
+    template = _template_with_master_text(tmp_path, ["{{ plan.acount_name }}"])
+    plan, own_pack = rich
+    with pytest.raises(DeckTemplateError, match="slide master 1, shape 'Brand footer'"):
+        deck_of(plan, own_pack, Audience.CLIENT, template=template)
+
+
+def test_a_hidden_field_in_a_template_is_blank_in_a_client_deck(
+    rich, tmp_path: Path
+) -> None:
+    template = _template_with_master_text(
+        tmp_path, ["[{{ plan.anticipated_objections }}]"]
+    )
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT, template=template)
+    footer = next(s for s in deck.slide_masters[0].shapes if s.name == "Brand footer")
+    assert footer.text_frame.text == "[]"
+
+
+def test_layout_mapping_to_a_missing_layout_lists_the_choices(rich) -> None:
+    plan, own_pack = rich
+    mapped = dataclasses.replace(
+        own_pack, deck={**own_pack.deck, "layouts": {"swot": "Quad"}}
+    )
+    with pytest.raises(TemplateError, match="(?s)names layout 'Quad'.*'Title'"):
+        deck_of(plan, own_pack, Audience.CLIENT, deck_pack=mapped)
+
+
+def test_layout_mapping_picks_the_named_layout(rich) -> None:
+    plan, own_pack = rich
+    mapped = dataclasses.replace(
+        own_pack, deck={**own_pack.deck, "layouts": {"swot": "Market"}}
+    )
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT, deck_pack=mapped)
+    swot = deck.slides[titles(deck).index("SWOT")]
+    assert swot.slide_layout.name == "Market"
+
+
+def test_default_template_takes_the_pack_brand(rich) -> None:
+    plan, own_pack = rich
+    brand = dataclasses.replace(
+        own_pack.brand,
+        colors={**own_pack.brand.colors, "primary": "AA0033"},
+        heading_font="Georgia",
+    )
+    branded = dataclasses.replace(own_pack, brand=brand)
+    deck, content = deck_of(plan, own_pack, Audience.CLIENT, deck_pack=branded)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        master = package.read("ppt/slideMasters/slideMaster1.xml").decode()
+    assert 'val="AA0033"' in master and 'typeface="Georgia"' in master
+    assert 'val="1F3A5F"' not in master
+    assert isinstance(brand, Brand)
+
+
+def test_a_file_that_is_not_a_template_is_refused(rich, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.pptx"
+    bad.write_text("not a deck")
+    plan, own_pack = rich
+    with pytest.raises(TemplateError, match="notes.pptx: not a PowerPoint template"):
+        deck_of(plan, own_pack, Audience.CLIENT, template=bad)
