@@ -8,8 +8,8 @@ content runs into the footer band.
 from __future__ import annotations
 
 import copy
-import html
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
