@@ -177,10 +177,10 @@ class _Collector:
                 continue
             section, spec = found
             if spec.name == "as_of":
-                day = self.value(spec, line[1], "As-of date")
+                day = self.value(spec, line[1], section.title)
                 self.as_of = day if isinstance(day, dt.date) else None
             elif not spec.computed:
-                value = self.value(spec, line[1], f"{section.title}, {spec.label}")
+                value = self.value(spec, line[1], section.title)
                 self.records.setdefault(section.key, {})[spec.name] = value
 
     def _columns(self, section: SectionSpec, header: list[Any]) -> list[Any]:
@@ -194,7 +194,7 @@ class _Collector:
             row: dict[str, Any] = {}
             for spec, raw in zip(columns, line, strict=False):
                 if spec is not None:
-                    where = f"{section.title} row {number}, {spec.label}"
+                    where = f"{section.title} row {number}"
                     row[spec.name] = self.value(spec, raw, where)
             if all(v is None for k, v in row.items() if k != "id"):
                 continue
