@@ -25,6 +25,7 @@ from xlplan.core import gaps, next_actions, portfolio, rates
 from xlplan.core.completeness import score_completeness
 from xlplan.core.health import score_health
 from xlplan.core.rules import Rules, rules_from_pack
+from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
 from xlplan.excel.cells import CellsRead, as_grid, excel_value, read_cells
 from xlplan.model.pack import Pack
 from xlplan.packs import load_pack
@@ -33,58 +34,6 @@ CATEGORY = "xlplan"
 MAX_ROWS = 200
 PLAN_DOC = "The plan's ranges, any order: the Cover and Profile blocks and whole tables with their header row"
 ROWS_DOC = f"How many rows to return (1-{MAX_ROWS}); the rest is padded with blanks"
-_HEALTH = (
-    "plan",
-    "profile",
-    "team",
-    "stakeholders",
-    "goals",
-    "risks",
-    "actions",
-    "reviews",
-)
-
-# The ranges each plan function needs, by section key; the Insights sheet passes these.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "xlplan_health": _HEALTH,
-    "xlplan_health_explain": _HEALTH,
-    "xlplan_completeness": (
-        "plan",
-        "profile",
-        "objectives",
-        "swot",
-        "competitors",
-        "five_forces",
-        "stakeholders",
-        "business_units",
-        "white_space",
-        "goals",
-        "opportunities",
-        "risks",
-        "actions",
-    ),
-    "xlplan_coverage_gaps": (
-        "plan",
-        "profile",
-        "team",
-        "stakeholders",
-        "business_units",
-    ),
-    "xlplan_meddpicc_gaps": ("plan", "opportunities"),
-    "xlplan_kpi_status": ("plan", "kpis"),
-    "xlplan_white_space_gaps": (
-        "plan",
-        "business_units",
-        "white_space",
-        "opportunities",
-    ),
-    "xlplan_key_account_tier": ("plan", "selection"),
-}
-SECTIONS["xlplan_missing"] = SECTIONS["xlplan_completeness"]
-SECTIONS["xlplan_plan_check"] = SECTIONS["xlplan_completeness"] + ("kpis", "reviews")
-SECTIONS["xlplan_next_actions"] = tuple(
-    dict.fromkeys(SECTIONS["xlplan_completeness"] + _HEALTH)
-)
 
 
 @lru_cache(maxsize=1)

@@ -45,6 +45,7 @@ from xlplan.workbook.cells import (
 from xlplan.workbook.cover import CoverBlocks
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
+from xlplan.workbook.insights import add_insights_sheet
 from xlplan.workbook.styles import Styles, column_width
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class _Builder(CoverBlocks):
             else:
                 self._grid(section)
         self._cover_blocks()
+        add_insights_sheet(self.book, self.pack, self.styles, self.positions)
         self._meta_sheet()
         self.sheets[self.cover].activate()
         self.book.set_properties(
