@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -68,15 +69,26 @@ class BuildResult:
 
 
 def build_plan_workbook(
-    pack: Pack, raw: PlanInput, *, today: dt.date | None = None
+    pack: Pack,
+    raw: PlanInput,
+    *,
+    today: dt.date | None = None,
+    extend: Callable[[xlsxwriter.Workbook, dict[str, Worksheet]], None] | None = None,
 ) -> BuildResult:
-    """Lay out one plan workbook in memory; ``today`` defaults to the run date."""
+    """Lay out one plan workbook in memory; ``today`` defaults to the run date.
+
+    ``extend`` may add to the finished book (a VBA project, buttons) before it
+    is closed.
+    """
     today = today or dt.date.today()
     raw = with_default_rows(pack, raw)
     plan = to_plan(pack, raw, today)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
-    _Builder(book, pack, raw, plan).build()
+    builder = _Builder(book, pack, raw, plan)
+    builder.build()
+    if extend is not None:
+        extend(book, builder.sheets)
     book.close()
     return BuildResult(buffer.getvalue(), plan)
 
