@@ -104,6 +104,12 @@ def test_macro_workbook_carries_the_vba_source_read_back_by_olevba(xlsm, tmp_pat
     for line in _bas().splitlines()[1:]:
         assert line in source
     assert set(modules) == {"ThisWorkbook.cls", "xlplan.bas"}
+    assert sorted(p.name for p in MACROS_DIR.iterdir()) == [
+        "INSTALL.md",
+        "lite_main.py",
+        "xlplan.bas",
+        "xlwings.conf",
+    ]  # building leaves nothing behind in the shipped folder
 
 
 def test_macro_workbook_is_macro_enabled_with_buttons_and_settings(xlsm):

@@ -62,9 +62,12 @@ def build_vba_project(module: Path | None = None) -> bytes:
     """vbaProject.bin bytes holding ``module`` and the ThisWorkbook document module."""
     module = module or vba_module_path()
     with tempfile.TemporaryDirectory(prefix="xlplan-vba-") as folder:
-        # ms-ovba writes its parts into the working folder: give it its own.
+        # ms-ovba writes its parts into the working folder and beside the
+        # module: give it its own folder and its own copy.
+        copy = Path(folder) / "xlplan.bas"
+        copy.write_bytes(module.read_bytes())
         done = subprocess.run(
-            [sys.executable, "-c", _SCRIPT, str(module)],
+            [sys.executable, "-c", _SCRIPT, str(copy)],
             cwd=folder,
             capture_output=True,
             text=True,
