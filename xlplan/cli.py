@@ -557,5 +557,27 @@ def template_check(folder: Path) -> None:
     sys.exit(1)
 
 
+@main.group()
+def excel() -> None:
+    """Put xlplan's worksheet functions and buttons into Excel."""
+
+
+@excel.command("install")
+@click.option(
+    "--platform",
+    "platform_name",
+    type=click.Choice(["windows", "mac", "web"]),
+    help="Steps for this platform instead of the one you run on.",
+)
+def excel_install(platform_name: str | None) -> None:
+    """Print the steps that install xlplan in Excel on this platform."""
+    from xlplan.excel.install import current_platform, install_steps
+
+    chosen = platform_name or current_platform()
+    click.echo(f"xlplan in Excel ({chosen}):")
+    for number, step in enumerate(install_steps(chosen), start=1):
+        click.echo(f"  {number}. {step}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -37,3 +37,11 @@ class OutputWriteError(XlplanError):
 
 class AccountsFileError(XlplanError):
     """A CRM account export cannot be read."""
+
+
+class WorkbookShapeError(XlplanError):
+    """An open workbook a macro works on lacks a table or name a plan has."""
+
+
+class DeckExportError(XlplanError):
+    """A deck cannot be exported from the workbook (a missing part or module)."""

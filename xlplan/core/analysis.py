@@ -149,7 +149,11 @@ def key_account_score_formula(r: Refs, rules: Rules) -> str:
 
 def suggested_tier(plan: Plan, rules: Rules) -> str | None:
     """The tier the selection score suggests; the tier itself stays manual."""
-    score = key_account_score(plan, rules)
+    return tier_for_score(key_account_score(plan, rules), rules)
+
+
+def tier_for_score(score: float | None, rules: Rules) -> str | None:
+    """The tier a key-account score of 1-10 suggests (Key, Strategic, Other)."""
     if score is None:
         return None
     for tier, floor in rules.tier_thresholds:

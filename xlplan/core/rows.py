@@ -196,7 +196,7 @@ def weighted_value_formula(r: Refs, rules: Rules) -> str:
 
 
 MEDDPICC_LETTERS = ("m", "e", "d1", "d2", "p", "i", "c1", "c2")
-_MEDDPICC_CAPPED = {"e": "economic_buyer", "c1": "champion"}
+MEDDPICC_CAPPED = {"e": "economic_buyer", "c1": "champion"}
 _MEDDPICC_VALUE = {"Confirmed": 1.0, "Partial": 0.5}
 
 
@@ -209,13 +209,25 @@ def meddpicc_score(row: Row) -> float | None:
     if row.get("name") is None:
         return None
     total = 0.0
-    for letter in MEDDPICC_LETTERS:
-        value = _MEDDPICC_VALUE.get(row.get(f"meddpicc_{letter}") or "", 0.0)
-        named_by = _MEDDPICC_CAPPED.get(letter)
-        if named_by and row.get(named_by) is None:
-            value = min(0.5, value)
+    for value in meddpicc_letter_values(row).values():
         total += value
     return total / 8
+
+
+def meddpicc_letter_values(row: Row) -> dict[str, float]:
+    """Each letter's value (Unknown 0, Partial 0.5, Confirmed 1) after the caps.
+
+    E and the first C count at most Partial unless the opportunity names its
+    economic buyer or champion.
+    """
+    values = {}
+    for letter in MEDDPICC_LETTERS:
+        value = _MEDDPICC_VALUE.get(row.get(f"meddpicc_{letter}") or "", 0.0)
+        named_by = MEDDPICC_CAPPED.get(letter)
+        if named_by and row.get(named_by) is None:
+            value = min(0.5, value)
+        values[letter] = value
+    return values
 
 
 def meddpicc_score_formula(r: Refs, rules: Rules) -> str:
@@ -223,7 +235,7 @@ def meddpicc_score_formula(r: Refs, rules: Rules) -> str:
     for letter in MEDDPICC_LETTERS:
         cell = r.this("opportunities", f"meddpicc_{letter}")
         value = f'IF({cell}="Confirmed",1,IF({cell}="Partial",0.5,0))'
-        named_by = _MEDDPICC_CAPPED.get(letter)
+        named_by = MEDDPICC_CAPPED.get(letter)
         if named_by:
             value = (
                 f'IF({r.this("opportunities", named_by)}="",MIN(0.5,{value}),{value})'

@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,6 +46,7 @@ from xlplan.workbook.cells import (
 from xlplan.workbook.cover import CoverBlocks
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
+from xlplan.workbook.insights import add_insights_sheet
 from xlplan.workbook.styles import Styles, column_width
 
 log = logging.getLogger(__name__)
@@ -67,15 +69,26 @@ class BuildResult:
 
 
 def build_plan_workbook(
-    pack: Pack, raw: PlanInput, *, today: dt.date | None = None
+    pack: Pack,
+    raw: PlanInput,
+    *,
+    today: dt.date | None = None,
+    extend: Callable[[xlsxwriter.Workbook, dict[str, Worksheet]], None] | None = None,
 ) -> BuildResult:
-    """Lay out one plan workbook in memory; ``today`` defaults to the run date."""
+    """Lay out one plan workbook in memory; ``today`` defaults to the run date.
+
+    ``extend`` may add to the finished book (a VBA project, buttons) before it
+    is closed.
+    """
     today = today or dt.date.today()
     raw = with_default_rows(pack, raw)
     plan = to_plan(pack, raw, today)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
-    _Builder(book, pack, raw, plan).build()
+    builder = _Builder(book, pack, raw, plan)
+    builder.build()
+    if extend is not None:
+        extend(book, builder.sheets)
     book.close()
     return BuildResult(buffer.getvalue(), plan)
 
@@ -159,6 +172,7 @@ class _Builder(CoverBlocks):
             else:
                 self._grid(section)
         self._cover_blocks()
+        add_insights_sheet(self.book, self.pack, self.styles, self.positions)
         self._meta_sheet()
         self.sheets[self.cover].activate()
         self.book.set_properties(

@@ -1,4 +1,4 @@
-"""Checks run on a plan once it is read: references, data errors, loops, stored results.
+"""Checks run on a plan once it is read: references, data problems, stored results.
 
 ``PlanChecks`` is mixed into the reader; it reports through the reader's
 ``_problem`` and reads cells through its package and values.
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from xlplan.core.checks import plan_problems
 from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import FieldSpec, FieldType, SectionKind, SectionSpec
@@ -138,115 +139,25 @@ class PlanChecks:
         )
         return table.sheet, xl_rowcol_to_cell(row[SOURCE_ROW], table.first_col + index)
 
-    def _check_data_errors(self, plan: Plan) -> None:
-        start, end = (
-            plan.value("plan", "period_start"),
-            plan.value("plan", "period_end"),
-        )
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
-            self._named_problem(
-                "period_end",
-                "data.period_order",
-                "The plan period ends before it starts.",
-                "Fix the period start or end.",
-            )
-        typed = plan.value("plan", "last_reviewed_date")
-        if isinstance(typed, dt.date) and typed > plan.as_of:
-            self._named_problem(
-                "last_reviewed_date",
-                "data.after_as_of",
-                f"Last reviewed date is after the as-of date ({plan.as_of:%d %b %Y}); "
-                "it is ignored.",
-                "Type the date of a review that has happened.",
-            )
-        for row in plan.rows("stakeholders"):
-            last = row.get("last_contact_date")
-            if isinstance(last, dt.date) and last > plan.as_of:
-                sheet, cell = self._address(
-                    self.pack.section("stakeholders"), "last_contact_date", row
+    def _check_data(self, plan: Plan) -> None:
+        """Place each of ``core``'s data problems on its cell."""
+        label = lambda section, name: self.pack.section(section).field(name).label  # noqa: E731
+        for problem in plan_problems(plan, label):
+            if problem.row is None:
+                self._named_problem(
+                    problem.field, problem.code, problem.message, problem.hint
                 )
-                self._problem(
-                    "data.after_as_of",
-                    Severity.WARNING,
-                    f"{row.get('name')}: last contact {last:%d %b %Y} is after the as-of date "
-                    f"({plan.as_of:%d %b %Y}); ignored.",
-                    "Type the date of a contact that has happened.",
-                    sheet,
-                    *_split(cell),
-                )
-        for row in plan.rows("actions"):
-            if row.get("progress") == "Done" and row.get("completed_date") is None:
-                sheet, cell = self._address(
-                    self.pack.section("actions"), "completed_date", row
-                )
-                self._problem(
-                    "data.done_without_date",
-                    Severity.WARNING,
-                    f"Action '{row.get('action_step')}' is Done with no completed date.",
-                    "Type the day it was completed.",
-                    sheet,
-                    *_split(cell),
-                )
-
-    def _check_ranks_and_cycles(self, plan: Plan) -> None:
-        """Objective ranks are unique; reporting lines and action parents have no loop."""
-        seen: dict[Any, str] = {}
-        for row in plan.rows("objectives"):
-            rank = row.get("priority_rank")
-            if rank is None:
                 continue
-            if rank in seen:
-                sheet, cell = self._address(
-                    self.pack.section("objectives"), "priority_rank", row
-                )
-                self._problem(
-                    "data.duplicate_rank",
-                    Severity.WARNING,
-                    f"Priority rank {rank} is used by '{seen[rank]}' and '{row.get('title')}'.",
-                    "Give each objective its own rank (1 is most important).",
-                    sheet,
-                    *_split(cell),
-                )
-            seen.setdefault(rank, str(row.get("title")))
-        for section, key, link in (
-            ("stakeholders", "name", "reports_to"),
-            ("actions", "action_step", "parent_action"),
-            ("actions", "action_step", "depends_on"),
-        ):
-            self._check_cycle(plan, section, key, link)
-
-    def _check_cycle(self, plan: Plan, section_key: str, key: str, link: str) -> None:
-        rows = {
-            str(r.get(key)).casefold(): r for r in plan.rows(section_key) if r.get(key)
-        }
-        reported: set[str] = set()
-        for start, row in rows.items():
-            path, current = [start], row
-            while current.get(link):
-                target = str(current[link]).casefold()
-                if target not in rows:
-                    break
-                if target in path:
-                    loop = path[path.index(target) :]
-                    if not reported & set(loop):
-                        reported |= set(loop)
-                        names = " -> ".join(
-                            str(rows[n].get(key)) for n in [*loop, target]
-                        )
-                        section = self.pack.section(section_key)
-                        sheet, cell = self._address(section, link, rows[start])
-                        label = section.field(link).label
-                        self._problem(
-                            "data.cycle",
-                            Severity.WARNING,
-                            f"{label} goes round in a loop: {names}.",
-                            f"Break the loop in the {label} column.",
-                            sheet,
-                            *_split(cell),
-                        )
-                    break
-                path.append(target)
-                current = rows[target]
+            section = self.pack.section(problem.section)
+            sheet, cell = self._address(section, problem.field, problem.row)
+            self._problem(
+                problem.code,
+                Severity.WARNING,
+                problem.message,
+                problem.hint,
+                sheet,
+                *_split(cell),
+            )
 
     def _named_problem(self, name: str, code: str, message: str, hint: str) -> None:
         where = self.package.names.get(name)

@@ -187,8 +187,7 @@ class _Reader(PlanChecks):
             tables={k: tuple(v) for k, v in tables.items()},
         )
         self._check_references(plan)
-        self._check_data_errors(plan)
-        self._check_ranks_and_cycles(plan)
+        self._check_data(plan)
         self._check_stored(plan)
         self.result.plan = plan
         self.result.issues.sort(key=self._issue_order)
@@ -446,7 +445,7 @@ class _Reader(PlanChecks):
             if finding:
                 self._issue(finding, sheet, row, columns[name])
             values[name] = value
-        _apply_defaults(section.key, values)
+        apply_defaults(section.key, values)
         values[SOURCE_ROW] = row
         return values
 
@@ -492,7 +491,7 @@ class _Reader(PlanChecks):
     # -------------------------------------------------------------- checks
 
 
-def _apply_defaults(section: str, values: dict[str, Any]) -> None:
+def apply_defaults(section: str, values: dict[str, Any]) -> None:
     """Defaults that depend on another cell, applied where the cell is blank."""
     if section == "actions":
         has_outside = bool(values.get("outside_stakeholders"))

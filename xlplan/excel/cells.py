@@ -1,0 +1,236 @@
+"""Turn what Excel hands a worksheet function into a typed ``Plan``.
+
+Excel passes ranges as 2-D lists: a whole table with its header row, or a
+block of label and value rows such as the cover's. Blanks arrive as ``None``
+or ``""``; dates as ``datetime`` or as serial numbers (xlwings without date
+conversion, xlwings Lite); error values as ``None`` or as text such as
+``"#N/A"``, depending on the add-in's settings. Every cell goes through the
+reader's own ``coerce``, so a worksheet function reads a value exactly as the
+reader does, and what is odd about a cell becomes a finding.
+
+Which section a range holds is found from its header labels (tables, the
+white-space grid) or its row labels (single sections), so the arguments may
+come in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlplan.model.pack import FieldSpec, Pack, SectionKind, SectionSpec
+from xlplan.model.plan import Plan, Row
+from xlplan.workbook.coerce import ErrorValue, Finding, coerce
+from xlplan.workbook.reader import apply_defaults
+
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#CONNECT!",
+        "#BUSY!",
+    }
+)
+_PLAIN = (str,)
+
+
+@dataclass
+class CellsRead:
+    """The plan built from the ranges, and what was odd about their cells."""
+
+    plan: Plan
+    findings: list[str] = field(default_factory=list)
+
+
+def excel_value(raw: Any) -> Any:
+    """A cell as ``coerce`` expects it: error text becomes an ``ErrorValue``."""
+    if isinstance(raw, str):
+        if raw in EXCEL_ERRORS:
+            return ErrorValue(raw)
+        if not raw.strip():
+            return None
+    return raw
+
+
+def as_grid(value: Any) -> list[list[Any]]:
+    """Any argument as a 2-D list: a single cell or a 1-D row becomes one row."""
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(row, (list, tuple)) for row in value):
+            return [list(row) for row in value]
+        return [list(value)]
+    return [[value]]
+
+
+def _key(text: Any) -> str:
+    return str(text).strip().rstrip("*").strip().casefold() if text else ""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each label of a pack belongs: row labels and table headers."""
+
+    singles: dict[str, tuple[SectionSpec, FieldSpec]]
+    headers: dict[str, list[SectionSpec]]
+    tables: tuple[SectionSpec, ...]
+
+
+_LAYOUTS: dict[int, tuple[Pack, _Layout]] = {}
+
+
+def _layout(pack: Pack) -> _Layout:
+    """The pack's layout, worked out once per pack object."""
+    cached = _LAYOUTS.get(id(pack))
+    if cached is None or cached[0] is not pack:
+        cached = (pack, _make_layout(pack))
+        _LAYOUTS[id(pack)] = cached
+    return cached[1]
+
+
+def _make_layout(pack: Pack) -> _Layout:
+    singles: dict[str, tuple[SectionSpec, FieldSpec]] = {}
+    headers: dict[str, list[SectionSpec]] = {}
+    tables = []
+    for section in pack.sections:
+        if section.kind is SectionKind.SINGLE:
+            for spec in section.fields:
+                singles.setdefault(_key(spec.label), (section, spec))
+            continue
+        tables.append(section)
+        labels = [f.label for f in section.fields]
+        if section.kind is SectionKind.GRID:
+            labels += list(pack.lists.get("offerings", ()))
+        for label in labels:
+            headers.setdefault(_key(label), []).append(section)
+    return _Layout(singles, headers, tuple(tables))
+
+
+def _table_section(header: Sequence[Any], layout: _Layout) -> SectionSpec | None:
+    """The table whose labels the header row matches best (at least 60%)."""
+    keys = [_key(h) for h in header if _key(h)]
+    votes: dict[str, int] = {}
+    for key in keys:
+        for section in layout.headers.get(key, ()):
+            votes[section.key] = votes.get(section.key, 0) + 1
+    if not votes:
+        return None
+    best = max(votes, key=lambda k: votes[k])
+    if votes[best] < max(2, 0.6 * len(keys)):
+        return None
+    return next(s for s in layout.tables if s.key == best)
+
+
+class _Collector:
+    """Builds records and rows from ranges, one range at a time."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.layout = _layout(pack)
+        self.records: dict[str, dict[str, Any]] = {}
+        self.tables: dict[str, list[Row]] = {}
+        self.findings: list[str] = []
+        self.as_of: dt.date | None = None
+
+    def value(self, spec: FieldSpec, raw: Any, where: str) -> Any:
+        raw = excel_value(raw)
+        if raw is None:
+            return None
+        if type(raw) in _PLAIN and spec.type.value in ("str", "text"):
+            return raw
+        choices = self.pack.lists.get(spec.list_name or "", ())
+        value, finding = coerce(spec, raw, choices)
+        if finding is not None:
+            self._note(finding, where)
+        return value
+
+    def _note(self, finding: Finding, where: str) -> None:
+        self.findings.append(f"{where}: {finding.message} {finding.hint}".strip())
+
+    def add(self, argument: Any) -> None:
+        grid = as_grid(argument)
+        if not grid or not grid[0]:
+            return
+        section = _table_section(grid[0], self.layout)
+        if section is None:
+            self._record_block(grid)
+        elif section.kind is SectionKind.GRID:
+            self._grid(section, grid)
+        else:
+            self._table(section, grid)
+
+    def _record_block(self, grid: list[list[Any]]) -> None:
+        for line in grid:
+            found = self.layout.singles.get(_key(line[0])) if line else None
+            if found is None or len(line) < 2:
+                continue
+            section, spec = found
+            if spec.name == "as_of":
+                day = self.value(spec, line[1], section.title)
+                self.as_of = day if isinstance(day, dt.date) else None
+            elif not spec.computed:
+                value = self.value(spec, line[1], section.title)
+                self.records.setdefault(section.key, {})[spec.name] = value
+
+    def _columns(self, section: SectionSpec, header: list[Any]) -> list[Any]:
+        by_label = {_key(f.label): f for f in section.input_fields}
+        return [by_label.get(_key(h)) for h in header]
+
+    def _table(self, section: SectionSpec, grid: list[list[Any]]) -> None:
+        columns = self._columns(section, grid[0])
+        rows = self.tables.setdefault(section.key, [])
+        for number, line in enumerate(grid[1:], start=1):
+            row: dict[str, Any] = {}
+            for spec, raw in zip(columns, line, strict=False):
+                if spec is not None:
+                    where = f"{section.title} row {number}"
+                    row[spec.name] = self.value(spec, raw, where)
+            if all(v is None for k, v in row.items() if k != "id"):
+                continue
+            apply_defaults(section.key, row)
+            rows.append(row)
+
+    def _grid(self, section: SectionSpec, grid: list[list[Any]]) -> None:
+        unit_spec, state_spec = section.field("business_unit"), section.field("state")
+        offerings = {_key(o): o for o in self.pack.lists.get("offerings", ())}
+        header = [offerings.get(_key(h)) for h in grid[0]]
+        unit_col = next(
+            (i for i, h in enumerate(grid[0]) if _key(h) == _key(unit_spec.label)), 0
+        )
+        cells = self.tables.setdefault(section.key, [])
+        for line in grid[1:]:
+            unit = self.value(unit_spec, line[unit_col], section.title)
+            if unit is None:
+                continue
+            for offering, raw in zip(header, line, strict=False):
+                if offering is not None:
+                    state = self.value(state_spec, raw, f"{unit}, {offering}")
+                    cells.append(
+                        {"business_unit": unit, "offering": offering, "state": state}
+                    )
+
+
+def read_cells(
+    arguments: Iterable[Any], pack: Pack, today: dt.date | None = None
+) -> CellsRead:
+    """The plan the ranges hold; its as-of date is the block's, else ``today``."""
+    collector = _Collector(pack)
+    for argument in arguments:
+        collector.add(argument)
+    as_of = collector.as_of or today or dt.date.today()
+    records = {k: dict(v) for k, v in collector.records.items()}
+    records.setdefault("plan", {})
+    records.setdefault("profile", {})
+    tables = {k: tuple(v) for k, v in collector.tables.items()}
+    return CellsRead(Plan(as_of, records, tables), collector.findings)

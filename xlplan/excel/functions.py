@@ -1,0 +1,266 @@
+"""Worksheet functions: xlwings wrappers over ``core``, one per Insights figure.
+
+Every plan function takes the plan's ranges in any order: single-section
+blocks (label and value rows, such as the cover's) and whole tables with their
+header row (``Actions[#All]``). ``SECTIONS`` names the ranges each function
+needs; the Insights sheet builder passes exactly those. List functions take
+``rows`` first and return a column of exactly that many cells, padded with
+blanks, so they fit a fixed-size range outside Excel 365.
+
+A function never raises for a bad cell: blanks, text where a number belongs
+and error values (as ``None`` or as ``"#N/A"`` text) are read as the reader
+reads them. A bad ``rows`` argument returns a message in the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import xlwings as xw
+
+from xlplan.core import gaps, next_actions, portfolio, rates
+from xlplan.core.completeness import score_completeness
+from xlplan.core.health import score_health
+from xlplan.core.rules import Rules, rules_from_pack
+from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
+from xlplan.excel.cells import CellsRead, as_grid, excel_value, read_cells
+from xlplan.model.pack import Pack
+from xlplan.packs import load_pack
+
+CATEGORY = "xlplan"
+MAX_ROWS = 200
+PLAN_DOC = "The plan's ranges, any order: the Cover and Profile blocks and whole tables with their header row"
+ROWS_DOC = f"How many rows to return (1-{MAX_ROWS}); the rest is padded with blanks"
+
+
+@lru_cache(maxsize=1)
+def current_pack() -> tuple[Pack, Rules]:
+    """The installed default pack and its rules, loaded once per Python session."""
+    pack = load_pack()
+    return pack, rules_from_pack(pack)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+@lru_cache(maxsize=32)
+def _read_frozen(arguments: tuple[Any, ...], today: dt.date) -> CellsRead:
+    return read_cells(arguments, current_pack()[0], today)
+
+
+def plan_of(ranges: Sequence[Any]) -> CellsRead:
+    """The plan in ``ranges``; the same ranges read once per recalculation day."""
+    return _read_frozen(tuple(_frozen(r) for r in ranges), dt.date.today())
+
+
+def _column(items: Sequence[Any], rows: Any) -> list[list[Any]]:
+    """``items`` as a column of exactly ``rows`` cells, padded with blanks."""
+    count = excel_value(rows)
+    if isinstance(count, bool) or not isinstance(count, (int, float)):
+        return [[f"rows must be a number from 1 to {MAX_ROWS}"]]
+    size = int(count)
+    if not 1 <= size <= MAX_ROWS:
+        return [[f"rows must be a number from 1 to {MAX_ROWS}"]]
+    cells = [str(item) for item in items[:size]]
+    return [[cell] for cell in cells + [""] * (size - len(cells))]
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# The help Excel's function wizard shows for each argument, by function name.
+ARG_HELP: dict[str, dict[str, str]] = {}
+
+
+def _declare(
+    f: Callable[..., Any], arg_help: dict[str, str], **options: dict[str, Any]
+) -> Callable[..., Any]:
+    """Declare ``f`` to xlwings: category, each argument's help and options.
+
+    On Windows xlwings records these for its function wizard; elsewhere its
+    decorators leave the function as it is, so ``ARG_HELP`` keeps the help too.
+    """
+    ARG_HELP[f.__name__] = arg_help
+    for name, text in arg_help.items():
+        f = xw.arg(name, doc=text, **options.get(name.lstrip("*"), {}))(f)
+    return xw.func(category=CATEGORY)(f)
+
+
+def _plan_function(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A plan function: the plan's ranges as 2-D lists in ``*plan``."""
+    return _declare(f, {"*plan": PLAN_DOC}, plan={"ndim": 2})
+
+
+# --------------------------------------------------------------- scores
+
+
+@_plan_function
+def xlplan_health(*plan: Any) -> Any:
+    """Plan health 0-100 (blank unless the plan is Active or Under review)."""
+    pack, rules = current_pack()
+    return _blank(score_health(plan_of(plan).plan, rules).score)
+
+
+@_plan_function
+def xlplan_health_explain(*plan: Any) -> str:
+    """Health band, score, weakest component and the components short of full."""
+    _, rules = current_pack()
+    return gaps.explain_health(score_health(plan_of(plan).plan, rules), rules)
+
+
+@_plan_function
+def xlplan_completeness(*plan: Any) -> int:
+    """Plan completeness 0-100: is the plan filled in?"""
+    _, rules = current_pack()
+    return score_completeness(plan_of(plan).plan, rules).score
+
+
+@_plan_function
+def xlplan_key_account_tier(*plan: Any) -> str:
+    """The tier the selection score suggests, with the score: "Key (8.2)"."""
+    _, rules = current_pack()
+    read = plan_of(plan)
+    score, tier = gaps.key_account_tier(read.plan, rules)
+    if score is None or tier is None:
+        warnings = gaps.selection_warnings(read.plan, rules)
+        return "no score: " + ("; ".join(warnings) or "no active criterion")
+    return f"{tier} ({score:.1f})"
+
+
+# ----------------------------------------------------------------- lists
+
+
+def _list_function(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A list function: ``rows`` first, a column of that many cells back."""
+    f = xw.ret(expand="table")(f)
+    return _declare(f, {"rows": ROWS_DOC, "*plan": PLAN_DOC}, plan={"ndim": 2})
+
+
+@_list_function
+def xlplan_missing(rows: Any, *plan: Any) -> list[list[Any]]:
+    """What the plan still lacks, as "Section: what is missing", one per row."""
+    _, rules = current_pack()
+    return _column(score_completeness(plan_of(plan).plan, rules).missing, rows)
+
+
+@_list_function
+def xlplan_coverage_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
+    """Stakeholders and business units the plan is not reaching, most important first."""
+    _, rules = current_pack()
+    return _column(gaps.coverage_gaps(plan_of(plan).plan, rules), rows)
+
+
+@_list_function
+def xlplan_meddpicc_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
+    """MEDDPICC letters short of Confirmed on open opportunities, largest deal first."""
+    _, rules = current_pack()
+    return _column(gaps.plan_meddpicc_gaps(plan_of(plan).plan, rules), rows)
+
+
+@_list_function
+def xlplan_kpi_status(rows: Any, *plan: Any) -> list[list[Any]]:
+    """Each KPI row's status: On track, Behind or No data, with its attainment."""
+    read = plan_of(plan)
+    lines = []
+    for row in read.plan.rows("kpis"):
+        status = gaps.kpi_status(row, read.plan)
+        shown = "" if status.attainment is None else f" ({status.attainment:.0%})"
+        name = " ".join(str(row.get(k)) for k in ("kpi", "period") if row.get(k))
+        lines.append(f"{name or 'KPI'}: {status.status}{shown}")
+    return _column(lines, rows)
+
+
+@_list_function
+def xlplan_white_space_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
+    """White-space cells marked Opportunity, then business units not assessed."""
+    _, rules = current_pack()
+    return _column(gaps.white_space_gaps(plan_of(plan).plan, rules), rows)
+
+
+@_list_function
+def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
+    """What to do next, most valuable first, each with its reason."""
+    _, rules = current_pack()
+    found = next_actions.next_best_actions(plan_of(plan).plan, rules, limit=MAX_ROWS)
+    return _column([f"{a.action} ({a.reason})" for a in found], rows)
+
+
+@_list_function
+def xlplan_plan_check(rows: Any, *plan: Any) -> list[list[Any]]:
+    """The plan's issues: odd cells first, then checks of the whole plan."""
+    from xlplan.core.checks import plan_problems
+
+    read = plan_of(plan)
+    problems = [str(p) for p in plan_problems(read.plan)]
+    return _column(read.findings + problems or ["No issues found."], rows)
+
+
+# ---------------------------------------------------------------- rates
+
+
+def _numbers(values: Any) -> list[Any]:
+    return [excel_value(v) for row in as_grid(values) for v in row]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg(
+    "scores", ndim=2, doc="Answers 0-10 to 'would you recommend us?'; blanks skipped"
+)
+def xlplan_nps(scores: Any) -> Any:
+    """Net Promoter Score -100 to 100: promoters 9-10 less detractors 0-6."""
+    return _blank(rates.nps_from_scores(_numbers(scores)).value)
+
+
+def xlplan_csat(scores: Any) -> Any:
+    """Customer satisfaction 0-1: answers of 4 or 5 over all answers."""
+    return _blank(rates.csat_from_scores(_numbers(scores)).value)
+
+
+def xlplan_concentration(revenues: Any) -> list[list[Any]]:
+    """Revenue concentration: top-20% share, then HHI (0-1), as a 2-row column."""
+    values = [v if isinstance(v, (int, float)) else None for v in _numbers(revenues)]
+    mix = portfolio.concentration(values)
+    return [[_blank(mix.top20_share)], [_blank(mix.hhi)]]
+
+
+_TWO_D = {"ndim": 2}
+xlplan_nps = _declare(
+    xlplan_nps,
+    {"scores": "Answers 0-10 to 'would you recommend us?'; blanks skipped"},
+    scores=_TWO_D,
+)
+xlplan_csat = _declare(
+    xlplan_csat, {"scores": "Answers on a 1-5 scale; blanks skipped"}, scores=_TWO_D
+)
+xlplan_concentration = _declare(
+    xw.ret(expand="table")(xlplan_concentration),
+    {"revenues": "Revenue of each account; blanks and zeros left out"},
+    revenues=_TWO_D,
+)
+
+FUNCTIONS: tuple[Callable[..., Any], ...] = (
+    xlplan_health,
+    xlplan_health_explain,
+    xlplan_completeness,
+    xlplan_key_account_tier,
+    xlplan_missing,
+    xlplan_coverage_gaps,
+    xlplan_meddpicc_gaps,
+    xlplan_kpi_status,
+    xlplan_white_space_gaps,
+    xlplan_next_actions,
+    xlplan_plan_check,
+    xlplan_nps,
+    xlplan_csat,
+    xlplan_concentration,
+)
+LIST_FUNCTIONS = frozenset(
+    f.__name__ for f in FUNCTIONS if f.__code__.co_varnames[:1] == ("rows",)
+)
