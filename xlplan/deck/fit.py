@@ -67,6 +67,15 @@ def _family_matches(path: str, family: str) -> bool:
     return name.lower().replace(" ", "") == family.lower().replace(" ", "")
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_width(family: str, bold: bool, word: str) -> float:
+    """Width of a word at the measuring size; kerning across words is ignored."""
+    font = _font(family, bold)
+    if font is None:
+        return len(word) * _MEASURE_SIZE * 0.6
+    return float(font.getlength(word))
+
+
 @dataclass(frozen=True)
 class Measure:
     """A font at a size, measuring text in points."""
@@ -76,11 +85,13 @@ class Measure:
     bold: bool = False
 
     def width(self, text: str) -> float:
-        """Width of one line of text in points."""
-        font = _font(self.family, self.bold)
-        if font is None:
-            return len(text) * self.size * 0.6
-        return font.getlength(text) * self.size / _MEASURE_SIZE
+        """Width of one line of text in points (words measured once, then summed)."""
+        scale = self.size / _MEASURE_SIZE
+        words = text.split(" ")
+        space = _word_width(self.family, self.bold, " ") * (len(words) - 1)
+        return (
+            sum(_word_width(self.family, self.bold, w) for w in words) + space
+        ) * scale
 
     def line_height(self) -> float:
         """Height of one line in points."""
@@ -95,18 +106,21 @@ class Measure:
 
     def _wrap_paragraph(self, paragraph: str, width: float) -> list[str]:
         lines: list[str] = []
-        current = ""
+        current, used = "", 0.0
+        space = self.width(" ")
         for word in paragraph.split(" "):
-            trial = f"{current} {word}" if current else word
-            if self.width(trial) <= width or not current:
-                current = trial
-            else:
+            size = self.width(word)
+            if current and used + space + size <= width:
+                current, used = f"{current} {word}", used + space + size
+                continue
+            if current:
                 lines.append(current)
-                current = word
-            while self.width(current) > width and len(current) > 1:
+            current, used = word, size
+            while used > width and len(current) > 1:
                 cut = self._longest_prefix(current, width)
                 lines.append(current[:cut])
                 current = current[cut:]
+                used = self.width(current)
         lines.append(current)
         return lines
 

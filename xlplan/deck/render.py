@@ -30,6 +30,7 @@ from xlplan.deck.template import (
     choose_layout,
     fill_placeholders,
     open_template,
+    placeholders,
 )
 from xlplan.model.pack import Pack, SectionKind
 from xlplan.model.plan import Plan
@@ -151,6 +152,7 @@ class _Writer:
         self.footer = footer
         self.width = (deck.slide_width or 12192000) / 12700
         self.height = (deck.slide_height or 6858000) / 12700
+        self._bodies: dict[int, list[Box]] = {}
 
     def add(self, slide: Slide) -> None:
         queue = deque([slide])
@@ -204,23 +206,34 @@ class _Writer:
         return bottom
 
     def _content_area(self, slide: Any, title_bottom: float) -> Box:
-        slide_area = self.width * self.height
-        bodies = [
-            ph
-            for ph in slide.placeholders
-            if ph.placeholder_format.type in CONTENT_KINDS
-            and ph.width * ph.height / 12700**2 >= MIN_CONTENT_SHARE * slide_area
-        ]
+        bodies = self._layout_bodies(slide.slide_layout)
         if bodies:
-            left = min(ph.left for ph in bodies) / 12700
-            top = max(min(ph.top for ph in bodies) / 12700, title_bottom + 8)
-            right = max(ph.left + ph.width for ph in bodies) / 12700
-            bottom = max(ph.top + ph.height for ph in bodies) / 12700
-            return Box(left, top, right - left, min(bottom, self.height - MARGIN) - top)
+            left = min(b.x for b in bodies)
+            top = max(min(b.y for b in bodies), title_bottom + 8)
+            right = max(b.x + b.w for b in bodies)
+            bottom = min(max(b.y + b.h for b in bodies), self.height - MARGIN)
+            return Box(left, top, right - left, bottom - top)
         top = title_bottom + 14
         return Box(
             MARGIN, top, self.width - 2 * MARGIN, self.height - MARGIN - 10 - top
         )
+
+    def _layout_bodies(self, layout: Any) -> list[Box]:
+        """The layout's content placeholders big enough to hold a block, once per layout."""
+        key = id(layout._element)
+        if key not in self._bodies:
+            slide_area = self.width * self.height
+            boxes = [
+                Box(
+                    ph.left / 12700, ph.top / 12700, ph.width / 12700, ph.height / 12700
+                )
+                for ph in placeholders(layout)
+                if ph.placeholder_format.type in CONTENT_KINDS and ph.width is not None
+            ]
+            self._bodies[key] = [
+                b for b in boxes if b.w * b.h >= MIN_CONTENT_SHARE * slide_area
+            ]
+        return self._bodies[key]
 
     def _clear_placeholders(self, slide: Any) -> None:
         for holder in list(slide.placeholders):

@@ -135,7 +135,7 @@ def export_deck(book: Any | None = None, audience: str = "client") -> Path:
     except ImportError as exc:
         raise DeckExportError(
             f"deck export needs xlplan's deck module and python-pptx ({exc}).",
-            hint="Install them with: pip install 'xlplan[deck]', then press the button again.",
+            hint="Install them with: pip install python-pptx, then press the button again.",
         ) from None
     book = _caller(book)
     book.save()

@@ -1,0 +1,85 @@
+"""`xlplan deck` run as a key account manager would, in a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+
+from tests.deck.decks import RICH_SAMPLE, plan_file, titles
+from tests.workbook.plans import sample_plans
+from xlplan.cli import main
+from xlplan.model.pack import Pack
+
+
+@pytest.fixture(scope="module")
+def plans(pack: Pack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plans")
+    raw = sample_plans(pack)
+    for stem in (RICH_SAMPLE, "tidewell-media"):
+        plan_file(pack, raw[stem], folder, stem)
+    return folder
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_one_plan_becomes_one_deck(plans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pptx"
+    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out))
+    assert f"{len(deck.slides)} slides (client deck)" in result.output
+    assert titles(deck)[0] == "Halvorsen Logistics B.V."
+
+
+def test_an_existing_deck_is_not_overwritten_without_force(plans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pptx"
+    out.write_bytes(b"my edited deck")
+    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out))
+    assert result.exit_code == 1
+    assert "--force" in result.output and "Traceback" not in result.output
+    assert out.read_bytes() == b"my edited deck"
+    forced = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out), "--force")
+    assert forced.exit_code == 0 and out.read_bytes() != b"my edited deck"
+
+
+def test_a_folder_goes_on_past_a_bad_file(plans: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for plan in plans.glob("*.xlsx"):
+        (folder / plan.name).write_bytes(plan.read_bytes())
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (folder / "~$halvorsen-logistics.xlsx").write_bytes(b"lock")
+    out = tmp_path / "decks"
+    result = _run("deck", str(folder), "-o", str(out), "--audience", "internal", "-j", "2")
+    assert result.exit_code == 1
+    assert "broken.xlsx" in result.output and "Traceback" not in result.output
+    assert "2 of 3 decks written" in result.output
+    written = sorted(p.name for p in out.glob("*.pptx"))
+    assert written == [f"{RICH_SAMPLE}-internal.pptx", "tidewell-media-internal.pptx"]
+
+
+def test_internal_deck_shows_the_plan_place_in_a_rollup(plans: Path, tmp_path: Path) -> None:
+    portfolio = tmp_path / "portfolio.xlsx"
+    rolled = _run("rollup", str(plans), "-o", str(portfolio), "-j", "1", "--no-cache")
+    assert rolled.exit_code == 0, rolled.output
+    out = tmp_path / "internal.pptx"
+    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out),
+                  "--audience", "internal", "--portfolio", str(portfolio))
+    assert result.exit_code == 0, result.output
+    summary = Presentation(str(out)).slides[2]
+    texts = [s.text_frame.text for s in summary.shapes if s.has_text_frame]
+    assert "PORTFOLIO" in texts
+    assert any(t.startswith("#") and "of 2" in t for t in texts)
+
+
+def test_a_missing_template_is_a_clear_error(plans: Path, tmp_path: Path) -> None:
+    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(tmp_path / "x.pptx"),
+                  "--template", str(tmp_path / "brand.potx"))
+    assert result.exit_code != 0
+    assert "brand.potx" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.pptx").exists()
