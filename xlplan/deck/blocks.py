@@ -119,6 +119,25 @@ class Table:
     tones: tuple[str, ...] = ()
     tone_column: int = -1
 
+    def without_blank_columns(self) -> Table:
+        """The table without columns blank in every row (the first column stays)."""
+        keep = [
+            i
+            for i in range(len(self.columns))
+            if i == 0 or any(row[i] for row in self.rows)
+        ]
+        if len(keep) == len(self.columns):
+            return self
+        widths = tuple(self.widths[i] for i in keep) if self.widths else ()
+        tone = keep.index(self.tone_column) if self.tone_column in keep else -1
+        return Table(
+            tuple(self.columns[i] for i in keep),
+            tuple(tuple(row[i] for i in keep) for row in self.rows),
+            widths,
+            self.tones,
+            tone,
+        )
+
     def page(self, rows: tuple[tuple[str, ...], ...], tones: tuple[str, ...]) -> Table:
         """The same table holding only some of its rows."""
         return Table(self.columns, rows, self.widths, tones, self.tone_column)

@@ -7,6 +7,7 @@ slide behind. The agenda is written last, from the slides that made it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -47,11 +48,20 @@ def build_slides(
     body: list[Slide] = []
     for builder in BODY:
         body.extend(builder(data, {"narrative": narrative, "context": context}))
+    body = [_compact(slide) for slide in body]
     opening = [_title(data)]
     agenda = _agenda(body)
     if agenda:
         opening.append(agenda)
     return opening + body
+
+
+def _compact(slide: Slide) -> Slide:
+    """The slide with table columns that are blank in every row left out."""
+    blocks = tuple(
+        b.without_blank_columns() if isinstance(b, Table) else b for b in slide.blocks
+    )
+    return dataclasses.replace(slide, blocks=blocks)
 
 
 def _title(data: DeckData) -> Slide:
@@ -341,6 +351,12 @@ def _priorities(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
 
 
 _QUADRANTS = ("Strength", "Weakness", "Opportunity", "Threat")
+_QUADRANT_HEADINGS = {
+    "Strength": "Strengths",
+    "Weakness": "Weaknesses",
+    "Opportunity": "Opportunities",
+    "Threat": "Threats",
+}
 
 
 def _swot(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
@@ -355,7 +371,7 @@ def _swot(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         )
         cells.append(
             (
-                quadrant + "s" if quadrant != "Opportunity" else "Opportunities",
+                _QUADRANT_HEADINGS[quadrant],
                 tuple(clean_text(r.get("text")) for r in mine),
             )
         )
@@ -698,8 +714,11 @@ def _review(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     cadence = data.value("review_cadence") or "Monthly"
     items.append(f"Review cadence: {cadence}")
     due = data.value("next_review_due")
-    if isinstance(due, dt.date):
+    if isinstance(due, dt.date) and due >= data.as_of:
         items.append(f"Next review: {long_date(due)}")
+    elif isinstance(due, dt.date):
+        overdue = f" (overdue since {long_date(due)})" if data.internal else ""
+        items.append(f"Next review: to be scheduled{overdue}")
     latest = _latest_review(data)
     if latest:
         for field, label in (

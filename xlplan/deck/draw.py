@@ -220,30 +220,65 @@ def _row_height(cells: tuple[str, ...], widths: list[float], measure: Measure) -
     return lines * measure.line_height() + 2 * CELL_PAD + 2
 
 
+TABLE_SIZES = (14.0, 12.0, 11.0, 10.0, 9.0, 8.0)  # points, largest first
+
+
 def draw_table(slide: Any, box: Box, block: Table, style: Style) -> Drawn:
-    """A native table; rows that do not fit continue in ``Drawn.rest``."""
+    """A native table; rows that do not fit continue in ``Drawn.rest``.
+
+    The font is the largest size at which every word fits its column (a
+    slide viewer clips a word wider than its cell rather than break it) and,
+    where possible, every row fits the slide; short tables read larger.
+    """
     widths = _column_widths(block, box.w)
-    measure = Measure(style.body_font, style.table_size)
-    bold = Measure(style.body_font, style.table_size, bold=True)
+    sizes = [s for s in TABLE_SIZES if s <= max(style.table_size, TABLE_SIZES[0])]
+    fitting = [s for s in sizes if _words_fit(block, widths, s, style)] or [sizes[-1]]
+    laid = _lay_out_rows(block, widths, box.h, Measure(style.body_font, fitting[0]))
+    size = fitting[0]
+    for candidate in fitting:
+        trial = _lay_out_rows(block, widths, box.h, Measure(style.body_font, candidate))
+        if trial[0] == len(block.rows) or candidate <= style.table_size:
+            laid, size = trial, candidate
+            break
+    shown, rows, heights, shortened = laid
+    _write_table(slide, box, block, rows[:shown], widths, heights, style, size)
+    rest = None
+    if shown < len(block.rows):
+        rest = block.page(tuple(block.rows[shown:]), tuple(block.tones[shown:]))
+    return Drawn(rest=rest, shortened=shortened)
+
+
+def _words_fit(block: Table, widths: list[float], size: float, style: Style) -> bool:
+    """True when no word of the table is wider than its column at ``size``."""
+    measure = Measure(style.body_font, size)
+    bold = Measure(style.body_font, size, bold=True)
+    for row, face in ((block.columns, bold), *((r, measure) for r in block.rows)):
+        for text, width in zip(row, widths, strict=True):
+            room = width - 2 * CELL_MARGIN
+            if any(face.width(word) > room for word in text.split()):
+                return False
+    return True
+
+
+def _lay_out_rows(
+    block: Table, widths: list[float], room: float, measure: Measure
+) -> tuple[int, list[tuple[str, ...]], list[float], list[str]]:
+    """How many rows fit in ``room`` points, their text (cut if one row is too
+    tall for a slide) and heights, with the header first."""
+    bold = Measure(measure.family, measure.size, bold=True)
     heights = [_row_height(block.columns, widths, bold)]
     shortened: list[str] = []
     rows = list(block.rows)
     for index, row in enumerate(rows):
         height = _row_height(row, widths, measure)
-        if height > box.h - heights[0]:
-            row = _cut_row(row, widths, measure, box.h - heights[0])
-            shortened.append(" | ".join(rows[index]))
-            rows[index] = row
-            height = _row_height(row, widths, measure)
-        if sum(heights) + height > box.h and len(heights) > 1:
+        if height > room - heights[0]:
+            rows[index] = _cut_row(row, widths, measure, room - heights[0])
+            shortened.append(" | ".join(row))
+            height = _row_height(rows[index], widths, measure)
+        if sum(heights) + height > room and len(heights) > 1:
             break
         heights.append(height)
-    shown = len(heights) - 1
-    _write_table(slide, box, block, rows[:shown], widths, heights, style)
-    rest = None
-    if shown < len(block.rows):
-        rest = block.page(tuple(block.rows[shown:]), tuple(block.tones[shown:]))
-    return Drawn(rest=rest, shortened=shortened)
+    return len(heights) - 1, rows, heights, shortened
 
 
 def _cut_row(
@@ -275,6 +310,7 @@ def _write_table(
     widths: list[float],
     heights: list[float],
     style: Style,
+    size: float,
 ) -> None:
     frame = slide.shapes.add_table(
         len(rows) + 1, len(block.columns), *Box(box.x, box.y, box.w, sum(heights)).emu()
@@ -287,7 +323,13 @@ def _write_table(
         table.rows[index].height = Emu(int(height * EMU_PER_PT))
     for col, heading in enumerate(block.columns):
         _fill_cell(
-            table.cell(0, col), heading, style, "primary", bold=True, color="FFFFFF"
+            table.cell(0, col),
+            heading,
+            style,
+            "primary",
+            size,
+            bold=True,
+            color="FFFFFF",
         )
     for r, row in enumerate(rows, start=1):
         band = "light" if r % 2 == 0 else "FFFFFF"
@@ -298,7 +340,7 @@ def _write_table(
                 if col == block.tone_column and tone
                 else band
             )
-            _fill_cell(table.cell(r, col), text, style, fill)
+            _fill_cell(table.cell(r, col), text, style, fill, size)
 
 
 def _fill_cell(
@@ -306,6 +348,7 @@ def _fill_cell(
     text: str,
     style: Style,
     fill: str,
+    size: float,
     *,
     bold: bool = False,
     color: str = "text",
@@ -322,14 +365,14 @@ def _fill_cell(
     body = SubElement(cell_xml, _a("txBody"))
     SubElement(body, _a("bodyPr"), wrap="square")
     SubElement(body, _a("lstStyle"))
-    size, ink = (
-        str(int(style.table_size * 100)),
+    hundredths, ink = (
+        str(int(size * 100)),
         str(style.rgb(color, _hex(color, "222222"))),
     )
     for line in text.split("\n"):
         run = SubElement(SubElement(body, _a("p")), _a("r"))
         props = SubElement(
-            run, _a("rPr"), lang="en-GB", sz=size, b="1" if bold else "0"
+            run, _a("rPr"), lang="en-GB", sz=hundredths, b="1" if bold else "0"
         )
         SubElement(SubElement(props, _a("solidFill")), _a("srgbClr"), val=ink)
         SubElement(props, _a("latin"), typeface=style.body_font)
