@@ -25,22 +25,32 @@ def match_rows(
     old = [r for r in before if _row_key(section, r) != ("", "")]
     new = [r for r in after if _row_key(section, r) != ("", "")]
     pairs: list[tuple[Row, Row]] = []
-    for part in (0, 1):
-        waiting: dict[str, list[Row]] = {}
-        for row in old:
-            key = _row_key(section, row)[part]
-            if key:
-                waiting.setdefault(key, []).append(row)
-        for row in list(new):
-            key = _row_key(section, row)[part]
-            candidates = [r for r in waiting.get(key, []) if _may_pair(r, row)]
-            if key and candidates:
-                match = candidates[0]
-                waiting[key].remove(match)
-                pairs.append((match, row))
-                old = [r for r in old if r is not match]
-                new.remove(row)
+    for by_label in (False, True):
+        found = _pair(section, old, new, by_label)
+        pairs += found
+        paired = {id(row) for pair in found for row in pair}
+        old = [r for r in old if id(r) not in paired]
+        new = [r for r in new if id(r) not in paired]
     return pairs, old, new
+
+
+def _pair(
+    section: str, old: Sequence[Row], new: Sequence[Row], by_label: bool
+) -> list[tuple[Row, Row]]:
+    """Pairs of rows with the same id (or, ``by_label``, the same label)."""
+    waiting: dict[str, list[Row]] = {}
+    for row in old:
+        key = _row_key(section, row)[by_label]
+        if key:
+            waiting.setdefault(key, []).append(row)
+    pairs = []
+    for row in new:
+        key = _row_key(section, row)[by_label]
+        options = [r for r in waiting.get(key, []) if not by_label or _may_pair(r, row)]
+        if key and options:
+            waiting[key].remove(options[0])
+            pairs.append((options[0], row))
+    return pairs
 
 
 def _may_pair(old: Row, new: Row) -> bool:
