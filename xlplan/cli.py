@@ -488,7 +488,12 @@ def diff(
     from xlplan.workbook.files import write_atomic
 
     if output is not None and output.exists() and not force:
-        raise click.UsageError(f"{output} already exists; pass --force to replace it.")
+        from xlplan.errors import OutputExistsError
+
+        raise OutputExistsError(
+            f"{output} already exists.",
+            hint="Pass --force to replace it, or choose another -o.",
+        )
     pack = load_pack(pack_dir)
     changes = diff_history(history, since, until, pack)
     if output is not None:

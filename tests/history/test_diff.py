@@ -188,4 +188,4 @@ def test_diff_workbook_for_a_quarterly_review(history, tmp_path, diff):
     accounts = list(book["Accounts"].iter_rows(min_row=5, values_only=True))
     assert len([r for r in accounts if r[0]]) == 12
     again = CliRunner().invoke(main, ["diff", str(history["db"]), "-o", str(out)])
-    assert again.exit_code == 2 and "--force" in again.output
+    assert again.exit_code == 1 and "--force" in again.output
