@@ -133,6 +133,7 @@ class _DiffWriter(SheetWriter):
         ]
         headers = [("Figure", "text"), ("Before", "money"), ("After", "money")]
         self._table(sheet, "Lines", [*headers, ("Change", "money")], rows)
+        sheet.fit_to_pages(1, 1)  # the Summary is one page, like the rollup's
         top = 5 + len(rows) + 1
         self._retention(sheet, top)
         self._kind_counts(sheet, top + 4)
