@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, requires_libreoffice
 from tests.history.conftest import (
     ADVANCED_DEAL,
     LATER,
@@ -189,3 +189,19 @@ def test_diff_workbook_for_a_quarterly_review(history, tmp_path, diff):
     assert len([r for r in accounts if r[0]]) == 12
     again = CliRunner().invoke(main, ["diff", str(history["db"]), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+@requires_libreoffice
+@pytest.mark.libreoffice
+def test_the_review_workbook_opens_in_libreoffice(history, tmp_path):
+    from tests.libreoffice import recalculate
+
+    out = tmp_path / "review.xlsx"
+    result = CliRunner().invoke(main, ["diff", str(history["db"]), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (saved,) = recalculate([out], tmp_path / "lo")
+    book = openpyxl.load_workbook(saved, data_only=True)
+    assert book.sheetnames == ["Summary", "Changes", "Accounts"]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and v.startswith("#") for v in row)

@@ -172,3 +172,13 @@ def test_one_snapshot_is_not_enough_for_a_diff(history, tmp_path):
 def test_nothing_before_the_first_snapshot(history, args):
     out = _fails(["diff", str(history["db"]), *args])
     assert "nothing to compare before 2026-06-15" in out
+
+
+def test_snapshots_of_different_selections_are_not_compared(history, tmp_path):
+    database = tmp_path / "history.duckdb"
+    shutil.copy(history["db"], database)
+    later = LATER.replace(day=LATER.day + 1)
+    rollup(history["second"], tmp_path / "p.xlsx", database, later, "--tier", "Key")
+    out = _fails(["diff", str(database)])
+    assert "cover different plans" in out and "tier=Key" in out
+    assert "one history file per --owner/--tier" in out
