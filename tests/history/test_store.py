@@ -182,3 +182,29 @@ def test_snapshots_of_different_selections_are_not_compared(history, tmp_path):
     out = _fails(["diff", str(database)])
     assert "cover different plans" in out and "tier=Key" in out
     assert "one history file per --owner/--tier" in out
+
+
+def test_a_history_in_use_by_another_process_is_named(history, tmp_path):
+    database = tmp_path / "history.duckdb"
+    shutil.copy(history["db"], database)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\ncon = duckdb.connect(sys.argv[1])\n"
+            "print('ready', flush=True)\nsys.stdin.read()",
+            str(database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        out = _fails(["diff", str(database)])
+        assert f"{database} is in use by another program" in out
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+        holder.stdout.close()

@@ -114,7 +114,7 @@ def pick_pair(
             shown = ", ".join(d.isoformat() for d in dates) or "none"
             raise SnapshotError(
                 f"{path} has no snapshot as of {day.isoformat()}.",
-                hint=f"Snapshots it holds: {shown}.",
+                hint=f"Pick one of the snapshots it holds: {shown}.",
             )
     if len(dates) < 2:
         raise SnapshotError(
