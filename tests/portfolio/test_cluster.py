@@ -93,3 +93,17 @@ def test_shared_storage_needs_a_scheduler(plans_dir, tmp_path):
         ["rollup", str(plans_dir), "-o", str(tmp_path / "p.xlsx"), "--shared-storage"],
     )
     assert result.exit_code == 2 and "--scheduler" in result.output
+
+
+def test_worker_processes_get_the_same_result(plans_dir, tmp_path):
+    from xlplan.portfolio.cluster import read_on_cluster
+    from xlplan.portfolio.gather import find_files, read_all
+
+    files = find_files([plans_dir])
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as separate:
+        reads = read_on_cluster(files, separate)
+    local = read_all(files, 1)
+    assert [r.plan for r in reads] == [r.plan for r in local]
+    assert [r.issues for r in reads] == [r.issues for r in local]
