@@ -93,6 +93,7 @@ def main() -> None:
     Build plan workbooks for reps to fill (new), check them (check), roll a
     folder of plans up into a portfolio (rollup), from a template pack your
     organisation can copy and edit (template); demo does it all on samples.
+    Keep dated snapshots with rollup --history and compare them (diff).
     """
 
 
@@ -336,6 +337,22 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
     help="Cache of plans already read (default: your user cache folder).",
 )
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save this run as a snapshot in this DuckDB file (made if missing; "
+    "a run on the same as-of date replaces its snapshot).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Read the plans on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs dask).",
+)
+@click.option(
+    "--shared-storage",
+    is_flag=True,
+    help="With --scheduler: workers read PATHS themselves instead of being sent the bytes.",
+)
 @pack_option
 @as_of_option
 @force_option
@@ -352,6 +369,9 @@ def rollup(
     parquet_dir: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    history: Path | None,
+    scheduler: str | None,
+    shared_storage: bool,
     pack_dir: Path | None,
     as_of: dt.date | None,
     force: bool,
@@ -365,6 +385,8 @@ def rollup(
     Examples:
       xlplan rollup plans/ -o portfolio.xlsx
       xlplan rollup plans/ --owner "Maya Lindqvist" --csv out/ --as-of 2026-12-31
+      xlplan rollup plans/ --history history.duckdb
+      xlplan rollup plans/ --scheduler tcp://scheduler:8786
     """
     import os
 
@@ -385,7 +407,12 @@ def rollup(
         json_path=json_path,
         parquet_dir=parquet_dir,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        history=history,
+        scheduler=scheduler,
+        shared_storage=shared_storage,
     )
+    if shared_storage and not scheduler:
+        raise click.UsageError("--shared-storage applies to --scheduler only.")
     read = 0
     show = sys.stderr.isatty()  # quiet when piped or captured
 
@@ -399,6 +426,9 @@ def rollup(
     if show:
         click.echo("", err=True)
     _print_rollup(portfolio, output)
+    if history is not None:
+        done = "replaced" if portfolio.snapshot_replaced else "saved"
+        click.echo(f"  snapshot as of {portfolio.as_of:%Y-%m-%d} {done} in {history}")
     unreadable = sum(1 for i in portfolio.issues if i.severity.value == "error")
     if strict and unreadable:
         sys.exit(1)
@@ -518,6 +548,139 @@ def deck(
     )
     if failed:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("history", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "since",
+    metavar="YYYY-MM-DD",
+    callback=_date_option,
+    help="As-of date of the earlier snapshot (default: the one before --to).",
+)
+@click.option(
+    "--to",
+    "until",
+    metavar="YYYY-MM-DD",
+    callback=_date_option,
+    help="As-of date of the later snapshot (default: the latest).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the changes as a workbook for a quarterly review.",
+)
+@pack_option
+@force_option
+@_reports_errors
+def diff(
+    history: Path,
+    since: dt.date | None,
+    until: dt.date | None,
+    as_json: bool,
+    output: Path | None,
+    pack_dir: Path | None,
+    force: bool,
+) -> None:
+    """Show what changed between two snapshots of a rollup history.
+
+    HISTORY is the DuckDB file of `xlplan rollup --history`. Compares the
+    last two snapshots unless --from/--to pick them by as-of date: accounts
+    added or gone, retention and churn, stakeholders, relationship moves,
+    actions, opportunities, goals, KPIs, health, completeness and stale plans.
+
+    \b
+    Examples:
+      xlplan diff history.duckdb
+      xlplan diff history.duckdb --from 2026-03-31 --to 2026-06-30 -o q2.xlsx
+      xlplan diff history.duckdb --json > changes.json
+    """
+    import json
+
+    from xlplan.history.service import diff_history
+    from xlplan.history.write import build_diff_workbook, diff_to_json
+    from xlplan.packs import load_pack
+    from xlplan.workbook.files import write_atomic
+
+    if output is not None and output.exists() and not force:
+        from xlplan.errors import OutputExistsError
+
+        raise OutputExistsError(
+            f"{output} already exists.",
+            hint="Pass --force to replace it, or choose another -o.",
+        )
+    pack = load_pack(pack_dir)
+    changes = diff_history(history, since, until, pack)
+    if output is not None:
+        write_atomic(output, build_diff_workbook(changes, pack), force=force)
+    if as_json:
+        click.echo(json.dumps(diff_to_json(changes), indent=2, ensure_ascii=False))
+    else:
+        _print_diff(changes)
+    if output is not None:
+        click.echo(f"Wrote {output}", err=as_json)
+
+
+def _print_diff(changes: Any) -> None:
+    before, after = changes.before, changes.after
+    click.echo(
+        f"Changes from {before.as_of:%d %b %Y} to {after.as_of:%d %b %Y} "
+        f"(money in {changes.currency})"
+    )
+    retention = "n/a" if changes.retention is None else f"{changes.retention:.0%}"
+    churn = "n/a" if changes.churn is None else f"{changes.churn:.0%}"
+    click.echo(
+        f"  retention {retention} ({changes.retained} of {changes.active_before} "
+        f"active accounts kept), churn {churn}"
+    )
+    for line in changes.lines:
+        if line.before != line.after:
+            delta = _shown(line.after, line.kind, signed=True, minus=line.before)
+            click.echo(
+                f"  {line.label}: {_shown(line.before, line.kind)} -> "
+                f"{_shown(line.after, line.kind)} ({delta})"
+            )
+    grouped = changes.accounts()
+    if not grouped:
+        click.echo("No account changed.")
+    for items in grouped.values():
+        click.secho(f"{items[0].account} ({items[0].plan_key})", bold=True)
+        for change in items:
+            click.echo("  " + _change_line(change))
+
+
+def _change_line(change: Any) -> str:
+    marks = {True: "+", False: "-", None: "~"}
+    text = f"{marks[change.good]} {change.kind.value}"
+    if change.subject:
+        text += f": {change.subject}"
+    if change.before is not None or change.after is not None:
+        kind = "money" if "opportunity" in change.kind.name.lower() else ""
+        kind = "pct" if change.kind.name.startswith(("GOAL", "KPI")) else kind
+        text += f" ({_shown(change.before, kind)} -> {_shown(change.after, kind)})"
+    return text + (f"; {change.note}" if change.note else "")
+
+
+def _shown(
+    value: Any, kind: str, signed: bool = False, minus: float | None = None
+) -> str:
+    if signed and isinstance(value, (int, float)) and isinstance(minus, (int, float)):
+        value -= minus
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, (int, float)):
+        sign = "+" if signed else ""
+        if kind == "pct":
+            return f"{value:{sign}.0%}"
+        return f"{value:{sign},.0f}"
+    return str(value)
 
 
 @main.group()

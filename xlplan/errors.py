@@ -45,3 +45,17 @@ class WorkbookShapeError(XlplanError):
 
 class DeckExportError(XlplanError):
     """A deck cannot be exported from the workbook (a missing part or module)."""
+class MissingPackageError(XlplanError):
+    """An optional package a command needs (DuckDB, Dask) is not installed."""
+
+
+class HistoryError(XlplanError):
+    """A history database is missing, not a DuckDB file, in use or too new."""
+
+
+class SnapshotError(XlplanError):
+    """A snapshot asked for is not in the history, or there are too few to compare."""
+
+
+class ClusterError(XlplanError):
+    """A Dask scheduler cannot be reached, or its workers cannot read plans."""

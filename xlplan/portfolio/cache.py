@@ -17,7 +17,7 @@ from pathlib import Path
 import xlplan
 from xlplan.workbook.reader import PlanRead
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: reads carry meta["file_sha256"]
 
 
 def default_cache_dir() -> Path:

@@ -8,6 +8,7 @@ Each worker reads a chunk of files and returns the chunk's results together
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,30 +52,56 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     ]
 
 
-def _read_chunk(jobs: Sequence[tuple[str, str, str | None]]) -> list[PlanRead]:
-    """Read (path, content key, cache folder) jobs; store each result in the cache."""
+def read_contents(items: Sequence[tuple[str, bytes]]) -> list[PlanRead]:
+    """Read a chunk of (file name, file bytes): the pure per-file work of a rollup.
+
+    Runs unchanged in this process, a local worker process or a Dask worker.
+    Each read records the SHA-256 of its file's bytes in ``meta["file_sha256"]``
+    and drops its pack (the rollup uses its own).
+    """
     results = []
-    for name, key, cache_dir in jobs:
+    for name, content in items:
+        read = read_plan(content, name)
+        read.pack = None
+        read.meta["file_sha256"] = hashlib.sha256(content).hexdigest()
+        results.append(read)
+    return results
+
+
+def unreadable(name: str, exc: OSError) -> PlanRead:
+    """The read of a file that cannot be opened: no plan, one error naming it."""
+    read = PlanRead(source=name)
+    read.issues.append(
+        Issue(
+            "file.unreadable",
+            Severity.ERROR,
+            name,
+            f"The file cannot be opened ({exc.strerror or exc}).",
+            "Check the path and permissions.",
+        )
+    )
+    return read
+
+
+def read_paths(names: Sequence[str]) -> list[PlanRead]:
+    """Read a chunk of files by path (where the reader can see the files)."""
+    results = []
+    for name in names:
         try:
             content = Path(name).read_bytes()
         except OSError as exc:
-            read = PlanRead(source=name)
-            read.issues.append(
-                Issue(
-                    "file.unreadable",
-                    Severity.ERROR,
-                    name,
-                    f"The file cannot be opened ({exc.strerror or exc}).",
-                    "Check the path and permissions.",
-                )
-            )
-            results.append(read)
+            results.append(unreadable(name, exc))
             continue
-        read = read_plan(content, name)
-        read.pack = None  # the rollup uses its own pack; no need to ship this one back
+        results += read_contents([(name, content)])
+    return results
+
+
+def _read_chunk(jobs: Sequence[tuple[str, str, str | None]]) -> list[PlanRead]:
+    """Read (path, content key, cache folder) jobs; store each result in the cache."""
+    results = read_paths([name for name, _, _ in jobs])
+    for (_, key, cache_dir), read in zip(jobs, results, strict=True):
         if cache_dir and key:
             ReadCache(Path(cache_dir)).put(key, read)
-        results.append(read)
     return results
 
 

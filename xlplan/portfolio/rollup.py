@@ -72,11 +72,15 @@ class Portfolio:
     accounts: list[core.AccountRow] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # Each kept plan's file facts (pack name and version, file_sha256), as sources.
+    meta: list[dict[str, str]] = field(default_factory=list)
     details: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     white_space: dict[tuple[str, str], int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     files_read: int = 0
     stages: dict[str, float] = field(default_factory=dict)
+    # With --history: True when the snapshot replaced one of the same date.
+    snapshot_replaced: bool | None = None
 
     def totals(self) -> dict[str, Any]:
         """Portfolio lines: sums, ratios of sums with their n, concentration."""
@@ -154,6 +158,7 @@ def build_portfolio(
         result.accounts.append(row)
         result.plans.append(plan)
         result.sources.append(read.source)
+        result.meta.append(read.meta)
         _add_details(result, read, plan)
         _add_white_space(result, plan)
         _add_stages(

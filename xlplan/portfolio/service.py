@@ -19,6 +19,7 @@ from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
 from xlplan.workbook.files import write_atomic
+from xlplan.workbook.reader import PlanRead
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,6 +39,9 @@ class RollupRequest:
     json_path: Path | None = None
     parquet_dir: Path | None = None
     cache_dir: Path | None = None
+    history: Path | None = None
+    scheduler: str | None = None
+    shared_storage: bool = False
 
 
 def run_rollup(
@@ -51,9 +55,12 @@ def run_rollup(
             f"{request.output} already exists.",
             hint="Pass --force to replace it, or choose another -o.",
         )
+    if request.history is not None:
+        from xlplan.history.service import check_history
+
+        check_history(request.history)
     files = find_files(request.paths)
-    cache = ReadCache(request.cache_dir) if request.cache_dir else None
-    reads = read_all(files, request.jobs, progress, cache)
+    reads = _read(files, request, progress)
     kept, duplicate_issues = settle_duplicates(reads)
     portfolio = build_portfolio(
         kept, pack, rules_from_pack(pack), request.as_of, request.owner, request.tier
@@ -73,7 +80,29 @@ def run_rollup(
             json.dumps(to_json(portfolio), indent=2, default=str).encode(),
             force=request.force,
         )
+    if request.history is not None:
+        from xlplan.history.service import save_rollup
+
+        portfolio.snapshot_replaced = save_rollup(
+            request.history, portfolio, pack, request.owner, request.tier
+        )
     return portfolio
+
+
+def _read(
+    files: Sequence[Path],
+    request: RollupRequest,
+    progress: Callable[[int], None] | None,
+) -> list[PlanRead]:
+    """Every file's read: in local processes, or on the Dask cluster asked for."""
+    cache = ReadCache(request.cache_dir) if request.cache_dir else None
+    if request.scheduler is None:
+        return read_all(files, request.jobs, progress, cache)
+    from xlplan.portfolio.cluster import read_on_cluster
+
+    return read_on_cluster(
+        files, request.scheduler, request.shared_storage, progress, cache
+    )
 
 
 def account_records(portfolio: Portfolio) -> list[dict[str, Any]]:

@@ -85,12 +85,11 @@ def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
-class _Writer:
-    def __init__(
-        self, book: xlsxwriter.Workbook, portfolio: Portfolio, pack: Pack
-    ) -> None:
+class SheetWriter:
+    """The look every report workbook shares: brand formats, titled sheets, tables."""
+
+    def __init__(self, book: xlsxwriter.Workbook, pack: Pack) -> None:
         self.book = book
-        self.portfolio = portfolio
         colors = pack.brand.colors
         base = {"font_name": pack.brand.body_font, "font_size": 10}
         self.title = book.add_format(
@@ -141,17 +140,6 @@ class _Writer:
                 {"bg_color": colors.get("bad", "FFC7CE"), "font_color": "9C0006"}
             ),
         }
-
-    def write(self) -> None:
-        summary = self.book.add_worksheet("Summary")
-        self._accounts()
-        self._owners()
-        for section in DETAIL_COLUMNS:
-            self._details(section)
-        self._white_space()
-        self._issues()
-        self._summary(summary)
-        summary.activate()
 
     # ------------------------------------------------------------ helpers
 
@@ -231,6 +219,25 @@ class _Writer:
             sheet.write_string(row, col, "; ".join(map(str, value)), fmt)
         else:
             sheet.write_string(row, col, str(value), fmt)
+
+
+class _Writer(SheetWriter):
+    def __init__(
+        self, book: xlsxwriter.Workbook, portfolio: Portfolio, pack: Pack
+    ) -> None:
+        super().__init__(book, pack)
+        self.portfolio = portfolio
+
+    def write(self) -> None:
+        summary = self.book.add_worksheet("Summary")
+        self._accounts()
+        self._owners()
+        for section in DETAIL_COLUMNS:
+            self._details(section)
+        self._white_space()
+        self._issues()
+        self._summary(summary)
+        summary.activate()
 
     # ------------------------------------------------------------- sheets
 

@@ -1,0 +1,1 @@
+"""Portfolio history: rollup snapshots in DuckDB, and what changed between two."""
