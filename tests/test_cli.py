@@ -66,6 +66,12 @@ def test_demo_builds_the_sample_portfolio(tmp_path):
     portfolio = openpyxl.load_workbook(tmp_path / "demo" / "portfolio.xlsx")
     assert portfolio.sheetnames[0] == "Summary"
     assert "12 plans from 12 files" in result.output
+    decks = sorted(p.name for p in (tmp_path / "demo" / "decks").glob("*.pptx"))
+    assert len(decks) == 2 * len(plans)
+    assert (
+        f"{plans[0].stem}.pptx" in decks and f"{plans[0].stem}-internal.pptx" in decks
+    )
+    assert "Decks: 24 written" in result.output
     again = runner.invoke(main, ["demo", str(tmp_path / "demo")])
     assert again.exit_code == 1
     assert "already exist" in again.output and "--force" in again.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tests.conftest import AS_OF
 from tests.deck.decks import RICH_SAMPLE, deck_of, plan_file, read_back, tables, titles
 from tests.workbook.plans import sample_plans
 from xlplan.deck.audience import Audience
+from xlplan.deck.narrative import DeckTemplateError
 from xlplan.model.pack import Pack
 from xlplan.workbook.inputs import PlanInput
 
@@ -167,3 +169,53 @@ def test_an_empty_plan_gives_a_title_slide_and_no_blank_slides(
         drawn = [s for s in slide.shapes if s != slide.shapes.title]
         assert len(drawn) > 2, titles(deck)
     assert titles(deck)[0] == "Empty Co"
+
+
+def test_the_summary_narrative_comes_from_the_pack(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    narrative = {
+        "summary": "{{ plan.account_name }} and {{ company }}: {{ counts.actions }} steps."
+    }
+    reworded = dataclasses.replace(
+        own_pack, deck={**own_pack.deck, "narrative": narrative}
+    )
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT, deck_pack=reworded)
+    slide = deck.slides[titles(deck).index("Executive summary")]
+    text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    visible = sum(1 for r in plan.rows("actions") if r.get("client_visible"))
+    expected = (
+        f"{plan.value('plan', 'account_name')} and {own_pack.brand.company_name}: "
+    )
+    assert expected + f"{visible} steps." in text
+
+
+def test_a_narrative_naming_an_unknown_field_says_where(rich: Path) -> None:
+    plan, own_pack = read_back(rich)
+    broken = dataclasses.replace(
+        own_pack,
+        deck={**own_pack.deck, "narrative": {"summary": "{{ plan.revenue_forecast }}"}},
+    )
+    with pytest.raises(DeckTemplateError, match="deck.yaml narrative 'summary'"):
+        deck_of(plan, own_pack, Audience.CLIENT, deck_pack=broken)
+
+
+def test_client_action_plan_covers_the_next_90_days(pack: Pack, tmp_path: Path) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    raw.tables["actions"].append(
+        {
+            "action_step": "Far-off workshop",
+            "due_date": AS_OF + dt.timedelta(days=200),
+            "progress": "Not started",
+            "client_visible": True,
+        }
+    )
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "far"))
+
+    def steps(audience: Audience) -> list[str]:
+        deck, _ = deck_of(plan, own_pack, audience)
+        shown = titles(deck)
+        pages = [i for i, t in enumerate(shown) if t.startswith("Action plan")]
+        return [row[0] for i in pages for row in tables(deck.slides[i])[0][1:]]
+
+    assert "Far-off workshop" not in steps(Audience.CLIENT)
+    assert "Far-off workshop" in steps(Audience.INTERNAL)

@@ -159,3 +159,19 @@ def test_a_file_that_is_not_a_template_is_refused(rich, tmp_path: Path) -> None:
     plan, own_pack = rich
     with pytest.raises(TemplateError, match="notes.pptx: not a PowerPoint template"):
         deck_of(plan, own_pack, Audience.CLIENT, template=bad)
+
+
+@pytest.mark.skipif(not CORPUS_TEMPLATES, reason="../shared/corpus is absent")
+def test_every_sample_plan_renders_on_every_template(
+    pack: Pack, tmp_path: Path
+) -> None:
+    templates = [None, *CORPUS_TEMPLATES]
+    for stem, raw in sample_plans(pack).items():
+        plan, own_pack = read_back(plan_file(pack, raw, tmp_path, stem))
+        for template in templates:
+            deck, _ = deck_of(plan, own_pack, Audience.CLIENT, template=template)
+            assert titles(deck)[0] == plan.value("plan", "account_name"), (
+                stem,
+                template,
+            )
+            assert len(deck.slides) >= 2, (stem, template)

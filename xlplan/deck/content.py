@@ -622,10 +622,17 @@ def _owners(row: Row) -> str:
     return ", ".join(parts)
 
 
+def _due_by(row: Row, day: dt.date) -> bool:
+    """True for an action due on or before ``day`` (overdue ones included)."""
+    due = row.get("due_date")
+    return isinstance(due, dt.date) and due <= day
+
+
 def _actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     actions = list(data.table("actions"))
     if not data.internal:
-        actions = [r for r in actions if _open(r)]
+        horizon = data.as_of + dt.timedelta(days=TIMELINE_DAYS)
+        actions = [r for r in actions if _open(r) and _due_by(r, horizon)]
     if not actions:
         return []
     far = dt.date.max
