@@ -70,10 +70,9 @@ def _decks(pack: Pack, folder: Path) -> list[Path]:
         _, content = deck_of(plan, own_pack, audience)
         paths.append(folder / f"long-{audience.value}.pptx")
         paths[-1].write_bytes(content)
-    antwerp = CORPUS / "pptx" / "brand__antwerpen_2masters.pptx"
-    if antwerp.is_file():
-        _, content = deck_of(plan, own_pack, Audience.INTERNAL, template=antwerp)
-        paths.append(folder / "antwerp.pptx")
+    for template in sorted((CORPUS / "pptx").glob("*.pptx")) if CORPUS.is_dir() else []:
+        _, content = deck_of(plan, own_pack, Audience.INTERNAL, template=template)
+        paths.append(folder / f"on-{template.stem}.pptx")
         paths[-1].write_bytes(content)
     return paths
 

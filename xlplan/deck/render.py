@@ -20,7 +20,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 
 from xlplan.deck.audience import Audience, build_deck_data
-from xlplan.deck.blocks import Slide, Table
+from xlplan.deck.blocks import Chart, Slide, Table
 from xlplan.deck.content import build_slides
 from xlplan.deck.draw import DRAWERS, Box, Style, _text_box
 from xlplan.deck.narrative import template_context
@@ -333,8 +333,10 @@ class _Writer:
 
 
 def _shares(spec: Slide) -> tuple[float, ...]:
-    if isinstance(spec.blocks[0], Table) and not isinstance(spec.blocks[-1], Table):
-        return (3, 2)
+    """Width shares of side-by-side blocks: a table beside text gets the wider column."""
+    tables = [isinstance(block, Table) for block in spec.blocks]
+    if sum(tables) == 1 and not any(isinstance(b, Chart) for b in spec.blocks):
+        return tuple(3.0 if is_table else 2.0 for is_table in tables)
     return tuple(1.0 for _ in spec.blocks)
 
 
