@@ -22,8 +22,9 @@ from pptx.presentation import Presentation as PresentationType
 from xlplan.deck.audience import Audience, build_deck_data
 from xlplan.deck.blocks import Chart, Slide, Table
 from xlplan.deck.content import build_slides
-from xlplan.deck.draw import DRAWERS, Box, Style, _text_box
+from xlplan.deck.draw import DRAWERS
 from xlplan.deck.narrative import template_context
+from xlplan.deck.shapes import Box, Style, text_box
 from xlplan.deck.template import (
     CONTENT_KINDS,
     TITLE_KINDS,
@@ -182,7 +183,7 @@ class _Writer:
             holder.text_frame.text = title
             bottom = (holder.top + holder.height) / 12700
         else:
-            _text_box(
+            text_box(
                 slide,
                 Box(MARGIN, MARGIN * 0.8, self.width - 2 * MARGIN, 36),
                 title,
@@ -194,7 +195,7 @@ class _Writer:
             )
             bottom = MARGIN * 0.8 + 40
         if subtitle:
-            _text_box(
+            text_box(
                 slide,
                 Box(self.width / 2, bottom - 22, self.width / 2 - MARGIN, 16),
                 subtitle,
@@ -273,7 +274,7 @@ class _Writer:
         if holder is not None:
             holder.text_frame.text = spec.title
         else:
-            _text_box(
+            text_box(
                 slide,
                 Box(MARGIN, self.height * 0.3, self.width - 2 * MARGIN, 60),
                 spec.title,
@@ -287,7 +288,7 @@ class _Writer:
         if sub is not None:
             sub.text_frame.text = "\n".join(line for line in lines if line)
         else:
-            _text_box(
+            text_box(
                 slide,
                 Box(MARGIN, self.height * 0.3 + 70, self.width - 2 * MARGIN, 40),
                 "\n".join(line for line in lines if line),
@@ -308,7 +309,7 @@ class _Writer:
     def _finish(self, slide: Any, notes: list[str]) -> None:
         number = len(self.deck.slides)
         y = self.height - 22
-        _text_box(
+        text_box(
             slide,
             Box(MARGIN, y, self.width * 0.7, 12),
             self.footer,
@@ -316,7 +317,7 @@ class _Writer:
             8,
             color="muted",
         )
-        _text_box(
+        text_box(
             slide,
             Box(self.width - MARGIN - 40, y, 40, 12),
             str(number),
