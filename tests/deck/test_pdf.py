@@ -95,11 +95,39 @@ def _long_plan(raw: PlanInput) -> PlanInput:
     raw.records["plan"]["value_proposition"] = " ".join(
         f"Benefit {i} of working with us on the client's strategy." for i in range(150)
     )
+    raw.tables["stakeholders"] = _big_organisation()
     raw.tables["swot"] += [
         {"quadrant": "Strength", "text": f"Strength number {i} " + "detail " * i}
         for i in range(14)
     ]
     return raw
+
+
+def _big_organisation() -> list[dict[str, object]]:
+    """A chief executive, twelve direct reports and their teams, one cycle."""
+    people: list[dict[str, object]] = [
+        {"name": "Chief Executive", "title": "CEO", "relationship_status": "Supporter"}
+    ]
+    for i in range(12):
+        people.append(
+            {
+                "name": f"Director {i}",
+                "title": "Director of a long-named function",
+                "reports_to": "Chief Executive",
+                "relationship_status": "Neutral",
+            }
+        )
+        for j in range(3 if i < 3 else 0):
+            people.append(
+                {
+                    "name": f"Manager {i}.{j}",
+                    "title": "Manager",
+                    "reports_to": f"Director {i}",
+                }
+            )
+    people.append({"name": "Loop A", "reports_to": "Loop B"})
+    people.append({"name": "Loop B", "reports_to": "Loop A"})
+    return people
 
 
 @pytest.fixture(scope="module")

@@ -219,3 +219,24 @@ def test_client_action_plan_covers_the_next_90_days(pack: Pack, tmp_path: Path) 
 
     assert "Far-off workshop" not in steps(Audience.CLIENT)
     assert "Far-off workshop" in steps(Audience.INTERNAL)
+
+
+def test_a_large_organisation_map_names_who_it_leaves_out(
+    pack: Pack, tmp_path: Path
+) -> None:
+    from tests.deck.test_pdf import _big_organisation
+
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    raw.tables["stakeholders"] = _big_organisation()
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "big"))
+    deck, _ = deck_of(plan, own_pack, Audience.INTERNAL)
+    slide = deck.slides[titles(deck).index("Relationship map")]
+    boxes = [s for s in slide.shapes if s.name.startswith("Stakeholder: ")]
+    assert (
+        len(boxes) == 1 + 8 + 8 + 2
+    )  # chief, 8 of 12 directors, 8 of 9 managers, loop
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert f"19 of {len(plan.rows('stakeholders'))} people shown" in " ".join(texts)
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Director 11" in notes and "Manager 2.2" in notes
+    assert "Director 0" not in notes and "Loop A" not in notes

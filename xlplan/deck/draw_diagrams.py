@@ -15,11 +15,21 @@ from xlplan.deck.blocks import (
 from xlplan.deck.fit import Measure, fit_text
 from xlplan.deck.shapes import Box, Drawn, Style, points, style_run, text_box
 
+MAP_ACROSS = 8  # people side by side on one level of the map
+MAP_LEVELS = 4  # reporting levels drawn
+
 
 def draw_org_map(slide: Any, box: Box, block: OrgMap, style: Style) -> Drawn:
-    """People as boxes by reporting line, joined by connectors, legend below."""
-    levels = _levels(block)
-    legend_h = 18.0
+    """People as boxes by reporting line, joined by connectors, legend below.
+
+    A map holds the top ``MAP_LEVELS`` levels of at most ``MAP_ACROSS``
+    people each; anyone left out is named in the notes and counted on the
+    slide (the "Who is involved" table lists everyone).
+    """
+    levels = [level[:MAP_ACROSS] for level in _levels(block)[:MAP_LEVELS]]
+    drawn = sum(len(level) for level in levels)
+    note_h = 14.0 if drawn < len(block.people) else 0.0
+    legend_h = 18.0 + note_h
     rows = len(levels)
     widest = max(len(level) for level in levels)
     gap_x, gap_y = 10.0, 26.0
@@ -41,10 +51,24 @@ def draw_org_map(slide: Any, box: Box, block: OrgMap, style: Style) -> Drawn:
             _connect(slide, places[person.reports_to], places[person.name], style)
     _legend(
         slide,
-        Box(box.x, box.y + box.h - legend_h + 4, box.w, legend_h - 4),
+        Box(box.x, box.y + box.h - 14, box.w, 14),
         block.legend,
         style,
     )
+    if drawn < len(block.people):
+        shown = {p.name for level in levels for p in level}
+        left_out = [p.name for p in block.people if p.name not in shown]
+        note = f"{drawn} of {len(block.people)} people shown; all are listed under Who is involved"
+        text_box(
+            slide,
+            Box(box.x, box.y + box.h - legend_h, box.w, 12),
+            note,
+            style,
+            9,
+            color="muted",
+            align=PP_ALIGN.LEFT,
+        )
+        shortened.append("Not drawn on the map: " + ", ".join(left_out))
     return Drawn(shortened=shortened)
 
 

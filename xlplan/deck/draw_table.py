@@ -180,13 +180,14 @@ def _fill_cell(
         str(style.rgb(color, _hex(color, "222222"))),
     )
     for line in text.split("\n"):
-        run = SubElement(SubElement(body, _a("p")), _a("r"))
-        props = SubElement(
-            run, _a("rPr"), lang="en-GB", sz=hundredths, b="1" if bold else "0"
-        )
-        SubElement(SubElement(props, _a("solidFill")), _a("srgbClr"), val=ink)
-        SubElement(props, _a("latin"), typeface=style.body_font)
-        SubElement(run, _a("t")).text = line
+        paragraph = SubElement(body, _a("p"))
+        if line:
+            run = SubElement(paragraph, _a("r"))
+            _run_props(run, "rPr", hundredths, bold, ink, style.body_font)
+            SubElement(run, _a("t")).text = line
+        # The paragraph mark carries the size too: an empty cell at the
+        # viewer's default 18 pt would make its row taller than measured.
+        _run_props(paragraph, "endParaRPr", hundredths, bold, ink, style.body_font)
     margin, pad = str(int(CELL_MARGIN * EMU_PER_PT)), str(int(CELL_PAD * EMU_PER_PT))
     cell_props = SubElement(
         cell_xml, _a("tcPr"), marL=margin, marR=margin, marT=pad, marB=pad, anchor="t"
@@ -196,6 +197,14 @@ def _fill_cell(
 
 
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _run_props(
+    parent: Any, tag: str, size: str, bold: bool, ink: str, font: str
+) -> None:
+    props = SubElement(parent, _a(tag), lang="en-GB", sz=size, b="1" if bold else "0")
+    SubElement(SubElement(props, _a("solidFill")), _a("srgbClr"), val=ink)
+    SubElement(props, _a("latin"), typeface=font)
 
 
 def _a(tag: str) -> str:

@@ -101,6 +101,11 @@ def style_run(
 def text_box(
     slide: Any, box: Box, text: str, style: Style, size: float, **kw: Any
 ) -> Any:
+    """A text box with no inner margins, one paragraph per line of ``text``.
+
+    ``kw`` takes ``anchor`` and ``align`` for the frame, and the run
+    settings of ``style_run`` (bold, color, font).
+    """
     shape = slide.shapes.add_textbox(*box.emu())
     frame = shape.text_frame
     frame.word_wrap = True
@@ -114,6 +119,8 @@ def text_box(
             paragraph.alignment = align
         style_run(paragraph.add_run(), style, size, **kw)
         paragraph.runs[0].text = line
+        # An empty line takes the paragraph mark's size, not the run's.
+        paragraph._p.get_or_add_endParaRPr().set("sz", str(int(size * 100)))
     return shape
 
 
