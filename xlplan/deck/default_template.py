@@ -92,6 +92,7 @@ def _style_master(master: SlideMaster) -> None:
         if kind == PP_PLACEHOLDER.TITLE:
             shape.left, shape.top = Inches(0.6), Inches(0.45)
             shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(0.8)
+            _flush_left(shape)
         elif kind == PP_PLACEHOLDER.BODY:
             shape.left, shape.top = Inches(0.6), Inches(1.5)
             shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(5.3)
@@ -193,9 +194,15 @@ def _place_content(layout: SlideLayout) -> None:
         if kind == PP_PLACEHOLDER.TITLE:
             shape.left, shape.top = Inches(0.6), Inches(0.45)
             shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(0.8)
+            _flush_left(shape)
         elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT):
             shape.left, shape.top = Inches(0.6), Inches(1.55)
             shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(5.25)
+
+
+def _flush_left(shape: object) -> None:
+    """No inner left margin: the title lines up with the accent rule and content."""
+    shape._element.txBody.bodyPr.set("lIns", "0")  # type: ignore[attr-defined]
 
 
 def _clone_layout(master: SlideMaster, base: SlideLayout, name: str) -> SlideLayout:

@@ -107,7 +107,7 @@ def snapshot(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
             quote = text.strip(_QUOTES)
             blocks = [Tiles(tuple(items)), Paragraphs((f"“{quote}”",))]
             break
-    stacked = (2.0, 1.0) if len(blocks) == 2 else None
+    stacked = (1.0, 1.0) if len(blocks) == 2 else None
     return [
         Slide("snapshot", "Account snapshot", tuple(blocks), extra={"stacked": stacked})
     ]
