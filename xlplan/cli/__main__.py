@@ -1,0 +1,5 @@
+"""``python -m xlplan.cli``: the same as the ``xlplan`` command."""
+
+from xlplan.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""What every command shares: the error boundary, date parsing and common options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn an ``XlplanError`` (or a file-system refusal) into a message and exit 1."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from xlplan.errors import XlplanError
+
+        try:
+            return command(*args, **kwargs)
+        except XlplanError as error:
+            click.secho(f"Error: {error.message}", fg="red", err=True)
+            if error.hint:
+                click.echo(f"  {error.hint}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            # A refusal the command did not foresee (disk full, read-only
+            # mount, a file where a folder should be): say what and where.
+            where = f" {error.filename}" if error.filename else ""
+            reason = error.strerror or str(error)
+            click.secho(
+                f"Error: cannot write or read{where}: {reason}.", fg="red", err=True
+            )
+            click.echo(
+                "  Check the path exists, is writable and has free space.", err=True
+            )
+            sys.exit(1)
+
+    return run  # type: ignore[return-value]
+
+
+def date_option(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a date; write YYYY-MM-DD."
+        ) from None
+    if day.year < 1900:
+        raise click.BadParameter(f"'{value}' is before 1900, Excel's first year.")
+    return day
+
+
+pack_option = click.option(
+    "--pack",
+    "pack_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Template pack folder (default: the pack shipped with xlplan).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    callback=date_option,
+    help="Fix the plans' as-of date instead of =TODAY().",
+)
+force_option = click.option(
+    "--force", is_flag=True, help="Replace files that already exist."
+)

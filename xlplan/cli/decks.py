@@ -1,0 +1,108 @@
+"""The deck command: plan workbooks into PowerPoint decks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from xlplan.cli._common import (
+    force_option,
+    pack_option,
+    reports_errors,
+)
+
+
+@click.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Deck file for one plan; a folder for several plans or a folder of plans.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["client", "internal"]),
+    default="client",
+    show_default=True,
+    help="client: only what the pack allows a client to see; internal: everything.",
+)
+@click.option(
+    "--template",
+    "template_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your company's .pptx or .potx template (default: xlplan's own).",
+)
+@click.option(
+    "--portfolio",
+    "portfolio_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A portfolio workbook from `xlplan rollup`: internal decks show the plan's place in it.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes rendering decks for a folder (default: the CPU count).",
+)
+@pack_option
+@force_option
+@reports_errors
+def deck(
+    plans: tuple[Path, ...],
+    output: Path,
+    audience: str,
+    template_path: Path | None,
+    portfolio_path: Path | None,
+    jobs: int | None,
+    pack_dir: Path | None,
+    force: bool,
+) -> None:
+    """Turn plan workbooks into PowerPoint decks.
+
+    One plan file and `-o plan.pptx` writes one deck; a folder of plans (or
+    several files) and `-o decks/` writes one deck per plan, in parallel,
+    going on past a plan that cannot be read and exiting 1 if any failed.
+    """
+    from xlplan.deck.audience import Audience
+    from xlplan.deck.service import DeckRequest, render_deck, render_decks
+    from xlplan.packs import load_pack
+    from xlplan.portfolio.gather import find_files
+
+    pack = load_pack(pack_dir) if pack_dir else None
+    request = DeckRequest(
+        Audience(audience), template_path, pack, portfolio_path, force
+    )
+    if len(plans) == 1 and plans[0].is_file() and output.suffix.lower() == ".pptx":
+        result = render_deck(
+            plans[0],
+            output,
+            audience=request.audience,
+            template=template_path,
+            pack=pack,
+            portfolio=portfolio_path,
+            force=force,
+        )
+        click.echo(f"{result.output}: {result.slides} slides ({audience} deck)")
+        for warning in result.warnings:
+            click.echo(f"  warning: {warning}", err=True)
+        return
+    sources = find_files(plans)
+    if not sources:
+        raise click.UsageError("no plan workbooks found in the given paths.")
+    results = render_decks(sources, output, request, jobs=jobs or os.cpu_count() or 1)
+    failed = [r for r in results if r.error]
+    for result in results:
+        if result.error:
+            click.echo(f"  failed: {result.error}", err=True)
+        else:
+            click.echo(f"  {result.output}: {result.slides} slides")
+    click.echo(
+        f"{len(results) - len(failed)} of {len(results)} decks written to {output}"
+    )
+    if failed:
+        raise SystemExit(1)
