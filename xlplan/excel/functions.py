@@ -29,6 +29,7 @@ from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
 from xlplan.excel.cells import CellsRead, as_grid, excel_value
 from xlplan.excel.recalc import PlanCache, PlanEntry
 from xlplan.model.pack import Pack
+from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
 
 CATEGORY = "xlplan"
@@ -177,14 +178,17 @@ def xlplan_meddpicc_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
 @_list_function
 def xlplan_kpi_status(rows: Any, *plan: Any) -> list[list[Any]]:
     """Each KPI row's status: On track, Behind or No data, with its attainment."""
-    read = plan_of(plan)
+    return _column(_entry(plan).score("kpi_status", _kpi_lines), rows)
+
+
+def _kpi_lines(plan: Plan) -> list[str]:
     lines = []
-    for row in read.plan.rows("kpis"):
-        status = gaps.kpi_status(row, read.plan)
+    for row in plan.rows("kpis"):
+        status = gaps.kpi_status(row, plan)
         shown = "" if status.attainment is None else f" ({status.attainment:.0%})"
         name = " ".join(str(row.get(k)) for k in ("kpi", "period") if row.get(k))
         lines.append(f"{name or 'KPI'}: {status.status}{shown}")
-    return _column(lines, rows)
+    return lines
 
 
 @_list_function

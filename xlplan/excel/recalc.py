@@ -18,12 +18,11 @@ nothing may change a plan's rows in place (``core`` never does).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -57,36 +56,28 @@ class PlanEntry:
         return result
 
 
-_NEGATIVE_ZERO = object()
-# Types whose values equal only values of the same type.
-_PLAIN = frozenset({str, type(None)})
-
-
-def _mark(value: Any) -> object:
-    """What tells ``value`` from values equal to it: its type, or negative zero."""
-    kind = type(value)
-    if kind is float and value == 0 and math.copysign(1.0, value) < 0:
-        return _NEGATIVE_ZERO
-    return kind
-
-
 @dataclass(frozen=True)
 class _Seen:
-    """A range as it was read: a copy of its cells, and the marks of its others.
+    """A range as it was read: a copy of its cells, their types, its zeros.
 
-    ``marks`` holds (row, column, mark) for every cell that is not text or
-    blank: ``1``, ``1.0`` and ``TRUE`` are equal in Python, as are ``0.0``
-    and ``-0.0``, yet a plan reads them differently.
+    Python holds ``1``, ``1.0`` and ``TRUE`` equal, and ``0.0`` and ``-0.0``,
+    yet a plan reads them differently: a range matches only with the same
+    cells, the same cell types and the same sign on each zero.
     """
 
     cells: list[list[Any]]
-    marks: tuple[tuple[int, int, object], ...]
+    types: list[type]
+    zeros: tuple[tuple[int, float], ...]
     read: RangeRead
 
-    def matches(self, grid: list[list[Any]]) -> bool:
-        """True when ``grid`` holds what this range held, cell for cell."""
-        return grid == self.cells and all(
-            _mark(grid[i][j]) is mark for i, j, mark in self.marks
+    def matches(
+        self, grid: list[list[Any]], flat: list[Any], types: list[type]
+    ) -> bool:
+        """True when ``grid`` (flattened to ``flat``) holds what this range held."""
+        return (
+            grid == self.cells
+            and types == self.types
+            and all(math.copysign(1.0, flat[i]) == sign for i, sign in self.zeros)
         )
 
 
@@ -96,26 +87,35 @@ def _grid(argument: Any) -> list[list[Any]]:
     return as_grid(argument)
 
 
-def _marks(grid: list[list[Any]]) -> tuple[tuple[int, int, object], ...] | None:
-    """The marks of the cells that are not text or blank; ``None`` to keep none.
-
-    A datetime with a time zone is not kept: equal ones may fall on other
-    dates (Excel sends none).
-    """
+def _flat(grid: list[list[Any]]) -> tuple[list[Any], list[type]]:
+    """The cells of ``grid`` in one list, and their types."""
     flat = list(itertools.chain.from_iterable(grid))
-    others = [t not in _PLAIN for t in map(type, flat)]
-    starts = list(itertools.accumulate(map(len, grid), initial=0))
-    marks = []
-    for index, value in zip(
-        itertools.compress(itertools.count(), others),
-        itertools.compress(flat, others),
-        strict=False,
-    ):
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return None
-        row = bisect.bisect_right(starts, index) - 1
-        marks.append((row, index - starts[row], _mark(value)))
-    return tuple(marks)
+    return flat, list(map(type, flat))
+
+
+def _positions(types: list[type], kind: type) -> Iterator[int]:
+    """Where ``kind`` is in ``types``, each found by a search in C."""
+    start = 0
+    while True:
+        try:
+            start = types.index(kind, start) + 1
+        except ValueError:
+            return
+        yield start - 1
+
+
+def _zeros(flat: list[Any], types: list[type]) -> tuple[tuple[int, float], ...]:
+    """The index and sign of each float zero."""
+    return tuple(
+        (i, math.copysign(1.0, flat[i]))
+        for i in _positions(types, float)
+        if flat[i] == 0
+    )
+
+
+def _has_time_zone(flat: list[Any], types: list[type]) -> bool:
+    """True for a datetime with a time zone: equal ones may fall on other dates."""
+    return any(flat[i].tzinfo is not None for i in _positions(types, dt.datetime))
 
 
 class PlanCache:
@@ -153,14 +153,15 @@ class PlanCache:
             kept = _recall(self._ranges, shape) or []
         except TypeError:  # a cell Python cannot hash: read it every time
             return read_range(argument, self.pack)
+        flat, types = _flat(grid)
         for seen in kept:
-            if seen.matches(grid):
+            if seen.matches(grid, flat, types):
                 return seen.read
         read = read_range(argument, self.pack)
-        marks = _marks(grid)
-        if marks is not None:
+        # Excel sends no datetime with a time zone; one is read every time.
+        if not _has_time_zone(flat, types):
             cells = [list(row) for row in grid]
-            kept.insert(0, _Seen(cells, marks, read))
+            kept.insert(0, _Seen(cells, types, _zeros(flat, types), read))
             _keep(self._ranges, shape, kept[:SAME_SHAPE_KEPT], RANGES_KEPT)
         return read
 
