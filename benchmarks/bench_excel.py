@@ -14,7 +14,12 @@ copies of its ranges, as Excel passes them, so nothing is found by identity.
 - warm: the ranges already read, the function's own scores not (the ranges
   recognised, then ``core``);
 - shared: the function's scores already computed for the same plan, as for
-  the second of health and its explanation (the ranges recognised only).
+  the second of health and its explanation (the ranges recognised only);
+- edit: one cell of the last range changed since the last call, as after a
+  rep types into one table (that range read again, the others recognised).
+
+Then times a whole recalculation of the Insights sheet: every plan function
+once, in order, each with its own fresh ranges, from empty caches.
 
 Reports figures only; no assertion. Run: python benchmarks/bench_excel.py
 """
@@ -104,7 +109,15 @@ def _figures(function, arguments: tuple, repeat: int) -> dict[str, float]:
     figures["cold"] = _time(function, copies, cache.clear)
     figures["warm"] = _time(function, copies, cache.clear_scores)
     figures["shared"] = _time(function, copies)
+    figures["edit"] = _time(function, [_edited(c, k) for k, c in enumerate(copies)])
     return figures
+
+
+def _edited(arguments: list, number: int) -> list:
+    """``arguments`` with the last cell of the last range's second row changed."""
+    changed = _fresh(arguments)
+    changed[-1][min(1, len(changed[-1]) - 1)][-1] = f"edited {number}"
+    return changed
 
 
 def main() -> None:
@@ -114,9 +127,10 @@ def main() -> None:
     args = parser.parse_args()
     content = grown_plan(args.rows)
     pack, _ = functions.current_pack()
-    columns = ("loop", "core", "cold", "warm", "shared")
+    columns = ("loop", "core", "cold", "warm", "shared", "edit")
     print(f"worksheet functions on a {args.rows}-row plan (median ms per call)")
-    print(f"{'function':26}" + "".join(f"{c:>8}" for c in columns) + "  cold/loop")
+    print(f"{'function':24}" + "".join(f"{c:>7}" for c in columns) + "  cold/loop")
+    calls = []
     for function in functions.FUNCTIONS:
         name = function.__name__
         if name in SECTIONS:
@@ -126,10 +140,21 @@ def main() -> None:
         else:
             ranges, lead = [[[float(i % 11)] for i in range(args.rows)]], ()
         figures = _figures(function, (*lead, *ranges), args.repeat)
+        calls += [(function, (*lead, *ranges))] if name in SECTIONS else []
         cells = sum(1 for _ in itertools.chain.from_iterable(itertools.chain(*ranges)))
-        line = "".join(f"{figures[c]:8.2f}" for c in columns)
+        line = "".join(f"{figures[c]:7.2f}" for c in columns)
         ratio = figures["cold"] / figures["loop"]
-        print(f"{name:26}{line}  {ratio:6.1f}x  ({cells} cells)")
+        print(f"{name[7:]:24}{line}  {ratio:6.0f}x  ({cells} cells)")
+    runs = [([(f, _fresh(list(a))) for f, a in calls],) for _ in range(args.repeat)]
+    sheet = _time(_recalculate, runs, functions.plan_cache().clear)
+    print(
+        f"Insights sheet, {len(calls)} plan functions from empty caches: {sheet:.1f} ms"
+    )
+
+
+def _recalculate(calls: list) -> None:
+    for function, arguments in calls:
+        function(*arguments)
 
 
 if __name__ == "__main__":
