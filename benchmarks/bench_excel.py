@@ -1,13 +1,25 @@
 """Benchmark: each worksheet function on a 200-row plan (target: under 2 ms).
 
 Builds the largest sample plan with every table grown to 200 rows, takes its
-ranges as Excel passes them (tables with header rows, cover blocks), then
-times each function of ``xlplan.excel.functions``:
+ranges as Excel passes them (tables with header rows, cover blocks; numbers
+as floats, dates as datetimes, blanks as None, as the xlwings add-in does),
+then times each function of ``xlplan.excel.functions``. Every call gets fresh
+copies of its ranges, as Excel passes them, so nothing is found by identity.
 
-- cold: the ranges read into a plan on every call (the first function Excel
-  recalculates after an edit);
-- warm: the plan already read from the same ranges (every further function of
-  the same recalculation, as the Insights sheet calls eleven on one plan).
+- loop: a bare Python loop over the same ranges' cells (the floor of any
+  function that looks at every cell; read the others as multiples of it);
+- core: the function on the plan already built, its scores not yet computed
+  (``core`` and the cell formatting alone);
+- cold: every cache cleared: the ranges read into a plan on the call;
+- warm: the ranges already read, the function's own scores not (the ranges
+  recognised, then ``core``);
+- shared: the function's scores already computed for the same plan, as for
+  the second of health and its explanation (the ranges recognised only);
+- edit: one cell of the last range changed since the last call, as after a
+  rep types into one table (that range read again, the others recognised).
+
+Then times a whole recalculation of the Insights sheet: every plan function
+once, in order, each with its own fresh ranges, from empty caches.
 
 Reports figures only; no assertion. Run: python benchmarks/bench_excel.py
 """
@@ -16,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import statistics
 import sys
 import time
@@ -23,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.excel.ranges import plan_ranges  # noqa: E402
+from tests.excel.ranges import as_excel_sends, plan_ranges  # noqa: E402
 from xlplan.core.sections import SECTIONS  # noqa: E402
 from xlplan.excel import functions  # noqa: E402
 from xlplan.packs import load_pack  # noqa: E402
@@ -52,25 +65,59 @@ def grown_plan(rows: int) -> bytes:
     return build_plan_workbook(pack, raw, today=AS_OF).content
 
 
-def _time(call, repeat: int) -> float:
+def _time(call, arguments: list[tuple], before=None) -> float:
+    """Median ms of ``call(*a)`` over ``arguments``, ``before()`` untimed first."""
     times = []
-    for _ in range(repeat):
+    for each in arguments:
+        if before is not None:
+            before()
         start = time.perf_counter()
-        call()
+        call(*each)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
 
-def _cold_and_warm(function, arguments: tuple, repeat: int) -> tuple[float, float]:
-    """Median ms per call with the range cache cleared, then with it filled."""
+def _fresh(value):
+    """``value`` as a new object, as Excel passes each call its own copy."""
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    if isinstance(value, str) and len(value) > 1:
+        return (value + " ")[:-1]  # a new string, its hash not yet computed
+    return value
 
-    def cold() -> None:
-        functions._read_frozen.cache_clear()
-        function(*arguments)
 
-    cold_ms = _time(cold, repeat)
-    function(*arguments)
-    return cold_ms, _time(lambda: function(*arguments), repeat)
+def _loop(*arguments) -> None:
+    for grid in arguments:
+        if isinstance(grid, list):
+            for row in grid:
+                for _ in row:
+                    pass
+
+
+def _figures(function, arguments: tuple, repeat: int) -> dict[str, float]:
+    """Median ms per call of ``function``: the baselines, cold, warm and shared."""
+    cache = functions.plan_cache()
+    copies = [_fresh(list(arguments)) for _ in range(repeat)]
+    figures = {"loop": _time(_loop, copies)}
+    entry = cache.plan([a for a in arguments if isinstance(a, list)], dt.date.today())
+    real = functions._entry
+    functions._entry = lambda ranges: entry
+    try:
+        figures["core"] = _time(function, copies, entry.scores.clear)
+    finally:
+        functions._entry = real
+    figures["cold"] = _time(function, copies, cache.clear)
+    figures["warm"] = _time(function, copies, cache.clear_scores)
+    figures["shared"] = _time(function, copies)
+    figures["edit"] = _time(function, [_edited(c, k) for k, c in enumerate(copies)])
+    return figures
+
+
+def _edited(arguments: list, number: int) -> list:
+    """``arguments`` with the last cell of the last range's second row changed."""
+    changed = _fresh(arguments)
+    changed[-1][min(1, len(changed[-1]) - 1)][-1] = f"edited {number}"
+    return changed
 
 
 def main() -> None:
@@ -80,17 +127,34 @@ def main() -> None:
     args = parser.parse_args()
     content = grown_plan(args.rows)
     pack, _ = functions.current_pack()
+    columns = ("loop", "core", "cold", "warm", "shared", "edit")
     print(f"worksheet functions on a {args.rows}-row plan (median ms per call)")
-    print(f"{'function':28} {'cold':>8} {'warm':>8}")
+    print(f"{'function':24}" + "".join(f"{c:>7}" for c in columns) + "  cold/loop")
+    calls = []
     for function in functions.FUNCTIONS:
         name = function.__name__
         if name in SECTIONS:
-            ranges = plan_ranges(content, pack, SECTIONS[name])
+            found = plan_ranges(content, pack, SECTIONS[name])
+            ranges = as_excel_sends(found, serial_dates=False, blank=None)
             lead = (10,) if name in functions.LIST_FUNCTIONS else ()
         else:
             ranges, lead = [[[float(i % 11)] for i in range(args.rows)]], ()
-        cold, warm = _cold_and_warm(function, (*lead, *ranges), args.repeat)
-        print(f"{name:28} {cold:8.2f} {warm:8.2f}")
+        figures = _figures(function, (*lead, *ranges), args.repeat)
+        calls += [(function, (*lead, *ranges))] if name in SECTIONS else []
+        cells = sum(1 for _ in itertools.chain.from_iterable(itertools.chain(*ranges)))
+        line = "".join(f"{figures[c]:7.2f}" for c in columns)
+        ratio = figures["cold"] / figures["loop"]
+        print(f"{name[7:]:24}{line}  {ratio:6.0f}x  ({cells} cells)")
+    runs = [([(f, _fresh(list(a))) for f, a in calls],) for _ in range(args.repeat)]
+    sheet = _time(_recalculate, runs, functions.plan_cache().clear)
+    print(
+        f"Insights sheet, {len(calls)} plan functions from empty caches: {sheet:.1f} ms"
+    )
+
+
+def _recalculate(calls: list) -> None:
+    for function, arguments in calls:
+        function(*arguments)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,12 @@ come in any order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlplan.excel.columns import read_column
 from xlplan.model.pack import FieldSpec, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan, Row
 from xlplan.workbook.coerce import ErrorValue, Finding, coerce
@@ -141,19 +143,22 @@ class _Collector:
         self.records: dict[str, dict[str, Any]] = {}
         self.tables: dict[str, list[Row]] = {}
         self.findings: list[str] = []
-        self.as_of: dt.date | None = None
+        self.as_of: list[dt.date | None] = []
 
     def value(self, spec: FieldSpec, raw: Any, where: str) -> Any:
-        raw = excel_value(raw)
-        if raw is None:
-            return None
-        if type(raw) in _PLAIN and spec.type.value in ("str", "text"):
-            return raw
-        choices = self.pack.lists.get(spec.list_name or "", ())
-        value, finding = coerce(spec, raw, choices)
+        value, finding = self.convert(spec, raw)
         if finding is not None:
             self._note(finding, where)
         return value
+
+    def convert(self, spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
+        """One cell read as the reader reads it, and what was odd about it."""
+        raw = excel_value(raw)
+        if raw is None:
+            return None, None
+        if type(raw) in _PLAIN and spec.type.value in ("str", "text"):
+            return raw, None
+        return coerce(spec, raw, self.pack.lists.get(spec.list_name or "", ()))
 
     def _note(self, finding: Finding, where: str) -> None:
         self.findings.append(f"{where}: {finding.message} {finding.hint}".strip())
@@ -178,18 +183,30 @@ class _Collector:
             section, spec = found
             if spec.name == "as_of":
                 day = self.value(spec, line[1], section.title)
-                self.as_of = day if isinstance(day, dt.date) else None
+                self.as_of.append(day if isinstance(day, dt.date) else None)
             elif not spec.computed:
                 value = self.value(spec, line[1], section.title)
                 self.records.setdefault(section.key, {})[spec.name] = value
 
-    def _columns(self, section: SectionSpec, header: list[Any]) -> list[Any]:
+    def _columns(
+        self, section: SectionSpec, header: list[Any]
+    ) -> list[FieldSpec | None]:
         by_label = {_key(f.label): f for f in section.input_fields}
         return [by_label.get(_key(h)) for h in header]
 
     def _table(self, section: SectionSpec, grid: list[list[Any]]) -> None:
         columns = self._columns(section, grid[0])
         rows = self.tables.setdefault(section.key, [])
+        if not self._table_by_column(section, columns, grid, rows):
+            self._table_by_cell(section, columns, grid, rows)
+
+    def _table_by_cell(
+        self,
+        section: SectionSpec,
+        columns: list[FieldSpec | None],
+        grid: list[list[Any]],
+        rows: list[Row],
+    ) -> None:
         for number, line in enumerate(grid[1:], start=1):
             row: dict[str, Any] = {}
             for spec, raw in zip(columns, line, strict=False):
@@ -200,6 +217,38 @@ class _Collector:
                 continue
             apply_defaults(section.key, row)
             rows.append(row)
+
+    def _table_by_column(
+        self,
+        section: SectionSpec,
+        columns: list[FieldSpec | None],
+        grid: list[list[Any]],
+        rows: list[Row],
+    ) -> bool:
+        """``_table_by_cell``'s rows and findings, read a column at a time.
+
+        False, with nothing added, when the table has ragged rows, two
+        columns of one field or a cell only the cell-by-cell path reads.
+        """
+        used = [(i, spec) for i, spec in enumerate(columns) if spec is not None]
+        names = [spec.name for _, spec in used]
+        body = grid[1:]
+        if len(set(names)) < len(names) or any(len(r) != len(grid[0]) for r in body):
+            return False
+        cells = list(zip(*body, strict=True)) if body else [()] * len(columns)
+        values, found = [], []
+        for index, spec in used:
+            read = read_column(
+                spec, cells[index], functools.partial(self.convert, spec), EXCEL_ERRORS
+            )
+            if read is None:
+                return False
+            values.append(read[0])
+            found += [(number, index, finding) for number, finding in read[1]]
+        for number, _, finding in sorted(found, key=lambda f: f[:2]):
+            self._note(finding, f"{section.title} row {number + 1}")
+        rows += _rows(section.key, names, values)
+        return True
 
     def _grid(self, section: SectionSpec, grid: list[list[Any]]) -> None:
         unit_spec, state_spec = section.field("business_unit"), section.field("state")
@@ -221,16 +270,70 @@ class _Collector:
                     )
 
 
+def _rows(section: str, names: list[str], columns: list[Sequence[Any]]) -> list[Row]:
+    """The table's rows from its field columns; rows blank but for the id left out."""
+    at = names.index("id") if "id" in names else None
+    template = dict.fromkeys(names)
+    found: list[Row] = []
+    for values in zip(*columns, strict=True):
+        blanks = values.count(None) - (at is not None and values[at] is None)
+        if blanks == len(names) - (at is not None):
+            continue
+        # A copy of a dict with the keys already in place fills faster than dict().
+        row = template.copy()
+        row.update(zip(names, values, strict=False))
+        apply_defaults(section, row)
+        found.append(row)
+    return found
+
+
+@dataclass(frozen=True)
+class RangeRead:
+    """What one range adds to a plan: record values, table rows, findings.
+
+    ``as_of`` lists the as-of cells the range holds, in order; the last one
+    read sets the plan's as-of date, blank or not. Rows are shared with every
+    plan joined from this read: treat them as read-only.
+    """
+
+    records: dict[str, dict[str, Any]]
+    tables: dict[str, list[Row]]
+    findings: list[str]
+    as_of: list[dt.date | None]
+
+
+def read_range(argument: Any, pack: Pack) -> RangeRead:
+    """One range as Excel passes it (a block or a whole table), read on its own."""
+    collector = _Collector(pack)
+    collector.add(argument)
+    return RangeRead(
+        collector.records, collector.tables, collector.findings, collector.as_of
+    )
+
+
+def join_ranges(reads: Iterable[RangeRead], today: dt.date | None = None) -> CellsRead:
+    """The plan of several ranges read apart, as if read one after the other."""
+    records: dict[str, dict[str, Any]] = {"plan": {}, "profile": {}}
+    tables: dict[str, list[Row]] = {}
+    findings: list[str] = []
+    as_of: dt.date | None = None
+    for read in reads:
+        for key, values in read.records.items():
+            records.setdefault(key, {}).update(values)
+        for key, rows in read.tables.items():
+            tables.setdefault(key, []).extend(rows)
+        findings += read.findings
+        as_of = read.as_of[-1] if read.as_of else as_of
+    plan = Plan(
+        as_of or today or dt.date.today(),
+        records,
+        {k: tuple(v) for k, v in tables.items()},
+    )
+    return CellsRead(plan, findings)
+
+
 def read_cells(
     arguments: Iterable[Any], pack: Pack, today: dt.date | None = None
 ) -> CellsRead:
     """The plan the ranges hold; its as-of date is the block's, else ``today``."""
-    collector = _Collector(pack)
-    for argument in arguments:
-        collector.add(argument)
-    as_of = collector.as_of or today or dt.date.today()
-    records = {k: dict(v) for k, v in collector.records.items()}
-    records.setdefault("plan", {})
-    records.setdefault("profile", {})
-    tables = {k: tuple(v) for k, v in collector.tables.items()}
-    return CellsRead(Plan(as_of, records, tables), collector.findings)
+    return join_ranges((read_range(a, pack) for a in arguments), today)

@@ -22,12 +22,14 @@ from typing import Any
 import xlwings as xw
 
 from xlplan.core import gaps, next_actions, portfolio, rates
-from xlplan.core.completeness import score_completeness
-from xlplan.core.health import score_health
+from xlplan.core.completeness import Completeness, score_completeness
+from xlplan.core.health import Health, score_health
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
-from xlplan.excel.cells import CellsRead, as_grid, excel_value, read_cells
+from xlplan.excel.cells import CellsRead, as_grid, excel_value
+from xlplan.excel.recalc import PlanCache, PlanEntry
 from xlplan.model.pack import Pack
+from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
 
 CATEGORY = "xlplan"
@@ -43,20 +45,31 @@ def current_pack() -> tuple[Pack, Rules]:
     return pack, rules_from_pack(pack)
 
 
-def _frozen(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
-    return value
+@lru_cache(maxsize=1)
+def plan_cache() -> PlanCache:
+    """The ranges and plans read in this Python session, for the default pack."""
+    return PlanCache(current_pack()[0])
 
 
-@lru_cache(maxsize=32)
-def _read_frozen(arguments: tuple[Any, ...], today: dt.date) -> CellsRead:
-    return read_cells(arguments, current_pack()[0], today)
+def _entry(ranges: Sequence[Any]) -> PlanEntry:
+    return plan_cache().plan(ranges, dt.date.today())
 
 
 def plan_of(ranges: Sequence[Any]) -> CellsRead:
     """The plan in ``ranges``; the same ranges read once per recalculation day."""
-    return _read_frozen(tuple(_frozen(r) for r in ranges), dt.date.today())
+    return _entry(ranges).read
+
+
+def _health(ranges: Sequence[Any]) -> Health:
+    rules = current_pack()[1]
+    return _entry(ranges).score("health", lambda plan: score_health(plan, rules))
+
+
+def _completeness(ranges: Sequence[Any]) -> Completeness:
+    rules = current_pack()[1]
+    return _entry(ranges).score(
+        "completeness", lambda plan: score_completeness(plan, rules)
+    )
 
 
 def _column(items: Sequence[Any], rows: Any) -> list[list[Any]]:
@@ -104,32 +117,29 @@ def _plan_function(f: Callable[..., Any]) -> Callable[..., Any]:
 @_plan_function
 def xlplan_health(*plan: Any) -> Any:
     """Plan health 0-100 (blank unless the plan is Active or Under review)."""
-    pack, rules = current_pack()
-    return _blank(score_health(plan_of(plan).plan, rules).score)
+    return _blank(_health(plan).score)
 
 
 @_plan_function
 def xlplan_health_explain(*plan: Any) -> str:
     """Health band, score, weakest component and the components short of full."""
-    _, rules = current_pack()
-    return gaps.explain_health(score_health(plan_of(plan).plan, rules), rules)
+    return gaps.explain_health(_health(plan), current_pack()[1])
 
 
 @_plan_function
 def xlplan_completeness(*plan: Any) -> int:
     """Plan completeness 0-100: is the plan filled in?"""
-    _, rules = current_pack()
-    return score_completeness(plan_of(plan).plan, rules).score
+    return _completeness(plan).score
 
 
 @_plan_function
 def xlplan_key_account_tier(*plan: Any) -> str:
     """The tier the selection score suggests, with the score: "Key (8.2)"."""
     _, rules = current_pack()
-    read = plan_of(plan)
-    score, tier = gaps.key_account_tier(read.plan, rules)
+    entry = _entry(plan)
+    score, tier = entry.score("tier", lambda p: gaps.key_account_tier(p, rules))
     if score is None or tier is None:
-        warnings = gaps.selection_warnings(read.plan, rules)
+        warnings = gaps.selection_warnings(entry.read.plan, rules)
         return "no score: " + ("; ".join(warnings) or "no active criterion")
     return f"{tier} ({score:.1f})"
 
@@ -146,49 +156,57 @@ def _list_function(f: Callable[..., Any]) -> Callable[..., Any]:
 @_list_function
 def xlplan_missing(rows: Any, *plan: Any) -> list[list[Any]]:
     """What the plan still lacks, as "Section: what is missing", one per row."""
-    _, rules = current_pack()
-    return _column(score_completeness(plan_of(plan).plan, rules).missing, rows)
+    return _column(_completeness(plan).missing, rows)
 
 
 @_list_function
 def xlplan_coverage_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """Stakeholders and business units the plan is not reaching, most important first."""
     _, rules = current_pack()
-    return _column(gaps.coverage_gaps(plan_of(plan).plan, rules), rows)
+    found = _entry(plan).score("coverage", lambda p: gaps.coverage_gaps(p, rules))
+    return _column(found, rows)
 
 
 @_list_function
 def xlplan_meddpicc_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """MEDDPICC letters short of Confirmed on open opportunities, largest deal first."""
     _, rules = current_pack()
-    return _column(gaps.plan_meddpicc_gaps(plan_of(plan).plan, rules), rows)
+    found = _entry(plan).score("meddpicc", lambda p: gaps.plan_meddpicc_gaps(p, rules))
+    return _column(found, rows)
 
 
 @_list_function
 def xlplan_kpi_status(rows: Any, *plan: Any) -> list[list[Any]]:
     """Each KPI row's status: On track, Behind or No data, with its attainment."""
-    read = plan_of(plan)
+    return _column(_entry(plan).score("kpi_status", _kpi_lines), rows)
+
+
+def _kpi_lines(plan: Plan) -> list[str]:
     lines = []
-    for row in read.plan.rows("kpis"):
-        status = gaps.kpi_status(row, read.plan)
+    for row in plan.rows("kpis"):
+        status = gaps.kpi_status(row, plan)
         shown = "" if status.attainment is None else f" ({status.attainment:.0%})"
         name = " ".join(str(row.get(k)) for k in ("kpi", "period") if row.get(k))
         lines.append(f"{name or 'KPI'}: {status.status}{shown}")
-    return _column(lines, rows)
+    return lines
 
 
 @_list_function
 def xlplan_white_space_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """White-space cells marked Opportunity, then business units not assessed."""
     _, rules = current_pack()
-    return _column(gaps.white_space_gaps(plan_of(plan).plan, rules), rows)
+    found = _entry(plan).score("white_space", lambda p: gaps.white_space_gaps(p, rules))
+    return _column(found, rows)
 
 
 @_list_function
 def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
     """What to do next, most valuable first, each with its reason."""
     _, rules = current_pack()
-    found = next_actions.next_best_actions(plan_of(plan).plan, rules, limit=MAX_ROWS)
+    found = _entry(plan).score(
+        "next_actions",
+        lambda p: next_actions.next_best_actions(p, rules, limit=MAX_ROWS),
+    )
     return _column([f"{a.action} ({a.reason})" for a in found], rows)
 
 
@@ -197,9 +215,9 @@ def xlplan_plan_check(rows: Any, *plan: Any) -> list[list[Any]]:
     """The plan's issues: odd cells first, then checks of the whole plan."""
     from xlplan.core.checks import plan_problems
 
-    read = plan_of(plan)
-    problems = [str(p) for p in plan_problems(read.plan)]
-    return _column(read.findings + problems or ["No issues found."], rows)
+    entry = _entry(plan)
+    problems = entry.score("problems", lambda p: [str(x) for x in plan_problems(p)])
+    return _column(entry.read.findings + problems or ["No issues found."], rows)
 
 
 # ---------------------------------------------------------------- rates

@@ -1,0 +1,103 @@
+"""Ranges recognised across calls only when every cell would read the same."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from tests.conftest import AS_OF
+from tests.excel.ranges import as_excel_sends, plan_ranges
+from tests.workbook.plans import sample_plans
+from xlplan.excel import functions as f
+from xlplan.excel.cells import read_cells
+from xlplan.excel.recalc import PlanCache
+from xlplan.workbook.build import build_plan_workbook
+
+PACK = f.current_pack()[0]
+
+
+@pytest.fixture(scope="module")
+def ranges():
+    raw = sample_plans(PACK)["halvorsen-logistics"]
+    content = build_plan_workbook(PACK, raw, today=AS_OF).content
+    found = plan_ranges(content, PACK, f.SECTIONS["xlplan_plan_check"])
+    return as_excel_sends(found, serial_dates=False, blank=None)
+
+
+def _goals_with(ranges, column, value):
+    """A fresh copy of ``ranges`` with the first goal's ``column`` set to ``value``."""
+    changed = copy.deepcopy(ranges)
+    goals = next(g for g in changed if "Baseline" in g[0] and "Metric" in g[0])
+    goals[1][goals[0].index(column)] = value
+    return changed
+
+
+def test_fresh_copies_of_the_same_ranges_share_one_plan(ranges):
+    cache = PlanCache(PACK)
+    first = cache.plan(copy.deepcopy(ranges), AS_OF)
+    again = cache.plan(copy.deepcopy(ranges), AS_OF)
+    assert again is first
+    assert repr(first.read.plan) == repr(read_cells(ranges, PACK, AS_OF).plan)
+
+
+@pytest.mark.parametrize(
+    "column, values",
+    [
+        ("Baseline", [1.0, True, 1, 2.0]),
+        ("Baseline", [0.0, False, -0.0]),
+        ("Owner", [0.0, -0.0, "0"]),
+        ("Due date", [dt.datetime(2026, 1, 2), dt.date(2026, 1, 2)]),
+    ],
+)
+def test_a_cell_equal_in_python_but_read_otherwise_is_read_again(
+    ranges, column, values
+):
+    cache = PlanCache(PACK)
+    for _ in range(2):  # the second round finds every variant already kept
+        for value in values:
+            changed = _goals_with(ranges, column, value)
+            cached = cache.plan(changed, AS_OF).read
+            direct = read_cells(changed, PACK, AS_OF)
+            assert repr(cached.plan) == repr(direct.plan), value
+            assert cached.findings == direct.findings, value
+
+
+def test_datetimes_with_a_time_zone_are_read_every_time(ranges):
+    cache = PlanCache(PACK)
+    late = dt.datetime(2026, 1, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    for value in (late, late.astimezone(dt.timezone.utc)):
+        changed = _goals_with(ranges, "Due date", value)
+        cached = cache.plan(changed, AS_OF).read
+        assert repr(cached.plan) == repr(read_cells(changed, PACK, AS_OF).plan)
+
+
+def test_a_range_changed_after_the_call_is_not_mistaken_for_the_old_one(ranges):
+    cache = PlanCache(PACK)
+    mine = copy.deepcopy(ranges)
+    before = cache.plan(mine, AS_OF).read.plan
+    goals = next(g for g in mine if "Baseline" in g[0] and "Metric" in g[0])
+    goals[1][goals[0].index("Baseline")] = 12345.0
+    after = cache.plan(mine, AS_OF).read.plan
+    assert after.rows("goals")[0]["baseline"] == 12345.0
+    assert before.rows("goals")[0]["baseline"] != 12345.0
+
+
+def test_health_and_its_explanation_compute_health_once(ranges, monkeypatch):
+    calls = []
+    real = f.score_health
+    monkeypatch.setattr(f, "score_health", lambda *a: calls.append(1) or real(*a))
+    f.plan_cache().clear()
+    wanted = [r for r in ranges if r]
+    f.xlplan_health(*copy.deepcopy(wanted))
+    f.xlplan_health_explain(*copy.deepcopy(wanted))
+    assert len(calls) == 1
+
+
+def test_the_as_of_day_is_part_of_the_plan_kept(ranges):
+    cache = PlanCache(PACK)
+    no_cover = [r for r in ranges if r[0][0] == "ID"]
+    one = cache.plan(no_cover, dt.date(2026, 1, 1)).read.plan
+    two = cache.plan(copy.deepcopy(no_cover), dt.date(2026, 1, 2)).read.plan
+    assert (one.as_of, two.as_of) == (dt.date(2026, 1, 1), dt.date(2026, 1, 2))
