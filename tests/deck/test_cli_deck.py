@@ -103,3 +103,50 @@ def test_a_missing_template_is_a_clear_error(plans: Path, tmp_path: Path) -> Non
     assert result.exit_code != 0
     assert "brand.potx" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_plans_with_the_same_name_in_two_folders_get_two_decks(
+    plans: Path, tmp_path: Path
+) -> None:
+    for folder in ("north", "south"):
+        (tmp_path / folder).mkdir()
+        source = plans / f"{RICH_SAMPLE}.xlsx"
+        (tmp_path / folder / "same.xlsx").write_bytes(source.read_bytes())
+    out = tmp_path / "decks"
+    result = _run(
+        "deck", str(tmp_path / "north"), str(tmp_path / "south"), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.pptx")) == [
+        "north-same.pptx",
+        "south-same.pptx",
+    ]
+
+
+def test_one_plan_to_a_non_pptx_name_is_a_usage_error(
+    plans: Path, tmp_path: Path
+) -> None:
+    result = _run(
+        "deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(tmp_path / "d.xlsx")
+    )
+    assert result.exit_code == 2
+    assert "a deck is a .pptx file" in result.output
+    assert not (tmp_path / "d.xlsx").exists()
+
+
+def test_a_workbook_given_as_template_is_named_without_internals(
+    plans: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "brand.pptx"
+    fake.write_bytes((plans / f"{RICH_SAMPLE}.xlsx").read_bytes())
+    result = _run(
+        "deck",
+        str(plans / f"{RICH_SAMPLE}.xlsx"),
+        "-o",
+        str(tmp_path / "x.pptx"),
+        "--template",
+        str(fake),
+    )
+    assert result.exit_code == 1
+    assert "brand.pptx: not a PowerPoint template" in result.output
+    assert "BytesIO" not in result.output and "Traceback" not in result.output

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AS_OF
-from tests.deck.decks import RICH_SAMPLE, deck_of, plan_file, read_back, tables, titles
+from tests.deck.decks import (
+    RICH_SAMPLE,
+    deck_of,
+    every_text,
+    plan_file,
+    read_back,
+    tables,
+    titles,
+)
 from tests.workbook.plans import sample_plans
 from xlplan.deck.audience import Audience
 from xlplan.deck.narrative import DeckTemplateError
@@ -240,3 +248,30 @@ def test_a_large_organisation_map_names_who_it_leaves_out(
     notes = slide.notes_slide.notes_text_frame.text
     assert "Director 11" in notes and "Manager 2.2" in notes
     assert "Director 0" not in notes and "Loop A" not in notes
+
+
+def test_an_account_name_with_an_excel_line_break_renders_cleanly(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    raw.records["plan"]["account_name"] = "Halvorsen\x0bLogistics"
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "vt"))
+    for audience in Audience:
+        deck, content = deck_of(plan, own_pack, audience)
+        assert not [part for part, text in every_text(content) if "_x000B_" in text]
+        footer = deck.slides[1].shapes[-2].text_frame.text
+        assert "Halvorsen Logistics" in footer
+
+
+def test_a_long_unbroken_token_is_cut_to_fit_and_kept_in_the_notes(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    token = "https://example.com/" + "x" * 10_000
+    raw.records["plan"]["value_proposition"] = token
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "token"))
+    deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
+    slide = deck.slides[titles(deck).index("How we add value")]
+    shown = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "https://example.com/xxx" in shown and token not in shown
+    assert token in slide.notes_slide.notes_text_frame.text

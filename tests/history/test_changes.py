@@ -206,3 +206,16 @@ def test_archived_plans_are_not_retained():
 def test_plan_values_survive_their_json_text():
     values = {"due": days(3), "names": ("Ann", "Bo"), "n": 1.5, "flag": True, "x": None}
     assert decode(encode(values)) == values
+
+
+def test_a_plan_id_copied_to_a_new_account_keeps_the_original_matched():
+    original = state("BRMH-1", account_name="Brightmere")
+    copied = replace(
+        state("BRMH-1", account_name="Newco"), key="BRMH-1 / Newco", file="newco.xlsx"
+    )
+    renamed = replace(original, key="BRMH-1 / Brightmere")
+    diff = diff_snapshots(snapshot(AS_OF, original), snapshot(LATER, renamed, copied))
+    kinds = [(c.account, c.kind) for c in diff.changes]
+    assert ("Newco", ChangeKind.ACCOUNT_ADDED) in kinds
+    assert not any(kind is ChangeKind.ACCOUNT_GONE for _, kind in kinds)
+    assert diff.retention == 1.0

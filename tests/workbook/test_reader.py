@@ -83,6 +83,22 @@ def test_fast_reader_and_openpyxl_fallback_agree(built):
         assert [str(i) for i in fast.issues] == [str(i) for i in slow.issues], name
 
 
+def test_both_engines_decode_excel_escapes_in_text(pack):
+    """Excel stores Alt+Enter's vertical tab as _x000B_; both engines decode it."""
+    raw = PlanInput(records={"plan": {"account_name": "North"}}, as_of=AS_OF)
+    book = openpyxl.load_workbook(
+        io.BytesIO(build_plan_workbook(pack, raw, today=AS_OF).content)
+    )
+    sheet, cell = next(iter(book.defined_names["account_name"].destinations))
+    book[sheet][cell.replace("$", "")] = "North_x000B_South"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    fast = read_plan(buffer.getvalue(), "escapes.xlsx")
+    slow = read_plan(buffer.getvalue(), "escapes.xlsx", engine="openpyxl")
+    assert fast.plan.value("plan", "account_name") == "North\x0bSouth"
+    assert slow.plan.value("plan", "account_name") == "North\x0bSouth"
+
+
 def test_deliberate_sample_typos_are_reported_with_their_cell(built):
     read = read_plan(built["corvane-retail"][1].content, "corvane.xlsx")
     by_code = {(i.code, i.sheet, i.cell): i for i in read.issues}

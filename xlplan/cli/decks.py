@@ -77,7 +77,13 @@ def deck(
     request = DeckRequest(
         Audience(audience), template_path, pack, portfolio_path, force
     )
-    if len(plans) == 1 and plans[0].is_file() and output.suffix.lower() == ".pptx":
+    one_plan = len(plans) == 1 and plans[0].is_file()
+    if one_plan and output.suffix and output.suffix.lower() != ".pptx":
+        raise click.UsageError(
+            f"-o {output}: a deck is a .pptx file; give -o NAME.pptx, or a folder "
+            "name without an extension to write the deck into it."
+        )
+    if one_plan and output.suffix.lower() == ".pptx":
         result = render_deck(
             plans[0],
             output,

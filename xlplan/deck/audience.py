@@ -19,6 +19,7 @@ from xlplan.core.completeness import score_completeness
 from xlplan.core.health import score_health
 from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.core.rules import Rules, rules_from_pack
+from xlplan.deck.blocks import clean_text
 from xlplan.model.pack import Audience as FieldAudience
 from xlplan.model.pack import Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan, Row
@@ -121,10 +122,19 @@ def _single_fields(
         if not _visible(f.audience, audience):
             continue
         figure = FIELDS.get(f.name) if f.computed else None
-        values[f.name] = (
+        values[f.name] = _clean(
             figure.value(plan, rules) if figure else plan.value(spec.key, f.name)
         )
     return values
+
+
+def _clean(value: Any) -> Any:
+    """Text a slide can hold: Excel's vertical tab a line break, control characters gone."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    return value
 
 
 def _table_rows(
@@ -144,7 +154,7 @@ def _table_rows(
     for row in plan.rows(spec.key):
         complete = _with_computed(row, plan, spec, rules)
         if rule == "all" or (isinstance(rule, Mapping) and _passes(complete, rule)):
-            out.append({f.name: complete.get(f.name) for f in shown})
+            out.append({f.name: _clean(complete.get(f.name)) for f in shown})
     return tuple(out)
 
 

@@ -67,9 +67,23 @@ def _family_matches(path: str, family: str) -> bool:
     return name.lower().replace(" ", "") == family.lower().replace(" ", "")
 
 
-@functools.lru_cache(maxsize=65536)
+CACHED_WORD = 40  # characters; longer tokens are measured without the cache
+NARROWEST_GLYPH = 0.15  # of the font size: no line holds more than width / this
+
+
 def _word_width(family: str, bold: bool, word: str) -> float:
     """Width of a word at the measuring size; kerning across words is ignored."""
+    if len(word) <= CACHED_WORD:
+        return _cached_width(family, bold, word)
+    return _measured_width(family, bold, word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_width(family: str, bold: bool, word: str) -> float:
+    return _measured_width(family, bold, word)
+
+
+def _measured_width(family: str, bold: bool, word: str) -> float:
     font = _font(family, bold)
     if font is None:
         return len(word) * _MEASURE_SIZE * 0.6
@@ -116,19 +130,41 @@ class Measure:
             if current:
                 lines.append(current)
             current, used = word, size
-            while used > width and len(current) > 1:
-                cut = self._longest_prefix(current, width)
-                lines.append(current[:cut])
-                current = current[cut:]
-                used = self.width(current)
+            if used > width:
+                current, used = self._break_token(current, width, lines)
         lines.append(current)
         return lines
 
+    def _break_token(
+        self, token: str, width: float, lines: list[str]
+    ) -> tuple[str, float]:
+        """Cut a token wider than a line into lines; return the last piece and its width.
+
+        Only the first ``width / NARROWEST_GLYPH`` characters can share a
+        line, so each cut measures a window, never the whole token again.
+        """
+        window = int(width / (self.size * NARROWEST_GLYPH)) + 2
+        while len(token) > 1 and self.width(token[:window]) > width:
+            cut = self._longest_prefix(token[:window], width)
+            lines.append(token[:cut])
+            token = token[cut:]
+        return token, self.width(token)
+
     def _longest_prefix(self, word: str, width: float) -> int:
-        for cut in range(len(word) - 1, 0, -1):
-            if self.width(word[:cut]) <= width:
-                return cut
-        return 1
+        """The longest start of ``word`` that fits ``width``, at least one character.
+
+        Found by bisection: a long unbroken token (a URL, base64, Chinese
+        written without spaces) is measured a few dozen times, not once per
+        character.
+        """
+        low, high = 1, len(word) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.width(word[:middle]) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     def height(self, text: str, width: float) -> float:
         """Height of the text wrapped to ``width`` points."""
@@ -182,4 +218,18 @@ def _shorten(text: str, measure: Measure, width: float, height: float) -> str:
             low = middle
         else:
             high = middle - 1
-    return " ".join(words[:low]).rstrip(",;:") + " …" if low else "…"
+    if low:
+        return " ".join(words[:low]).rstrip(",;:") + " …"
+    return _shorten_token(words[0], measure, width, height)
+
+
+def _shorten_token(token: str, measure: Measure, width: float, height: float) -> str:
+    """The longest start of one unbroken token that fits, with an ellipsis."""
+    low, high = 0, len(token)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure.height(token[:middle] + "…", width) <= height:
+            low = middle
+        else:
+            high = middle - 1
+    return token[:low] + "…"

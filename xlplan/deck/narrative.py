@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from xlplan.deck.audience import DeckData
 from xlplan.deck.blocks import clean_text, format_value, long_date
+from xlplan.deck.sandbox import BoundedSandbox, bounded_render, check_format
 from xlplan.errors import XlplanError
 
 
@@ -39,8 +39,8 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def _environment() -> BoundedSandbox:
+    env = BoundedSandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
@@ -48,7 +48,17 @@ def _environment() -> SandboxedEnvironment:
     )
     env.filters["longdate"] = _longdate
     env.filters["show"] = format_value
+    env.filters["format"] = _format
+    for widening in ("center", "indent", "wordwrap"):
+        del env.filters[widening]
     return env
+
+
+def _format(text: Any, *args: Any, **kwargs: Any) -> str:
+    """Jinja2's printf-style ``format`` filter, without unbounded widths."""
+    source = str(text)
+    check_format(source)
+    return source % (kwargs or args)
 
 
 ENVIRONMENT = _environment()
@@ -107,7 +117,7 @@ _ZERO_COUNTS = (
 def render_text(source: str, context: Mapping[str, Any], where: str) -> str:
     """Render one template text; ``where`` names its origin in errors."""
     try:
-        text = ENVIRONMENT.from_string(source).render(**context)
+        text = bounded_render(ENVIRONMENT.from_string(source), dict(context))
     except jinja2.TemplateSyntaxError as error:
         raise DeckTemplateError(
             f"{where}, line {error.lineno}: {error.message}",
@@ -122,6 +132,10 @@ def render_text(source: str, context: Mapping[str, Any], where: str) -> str:
     except jinja2.TemplateError as error:
         raise DeckTemplateError(
             f"{where}: {error}", hint="Fix the template text."
+        ) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        raise DeckTemplateError(
+            f"{where}: {type(error).__name__}: {error}", hint="Fix the template text."
         ) from None
     return clean_text(re.sub(r"[ \t]*\n[ \t]*", " ", text).replace("  ", " "))
 

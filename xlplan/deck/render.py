@@ -20,7 +20,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 
 from xlplan.deck.audience import Audience, build_deck_data
-from xlplan.deck.blocks import Chart, Slide, Table
+from xlplan.deck.blocks import Chart, Slide, Table, clean_text
 from xlplan.deck.content import build_slides
 from xlplan.deck.draw import DRAWERS
 from xlplan.deck.narrative import template_context
@@ -133,7 +133,8 @@ def _footer(pack: Pack, account: Any, audience: Audience) -> str:
         if audience is Audience.INTERNAL
         else "Confidential"
     )
-    parts = [pack.brand.company_name, str(account) if account else "", marking]
+    name = " ".join(str(account).split()) if account else ""
+    parts = [clean_text(pack.brand.company_name), name, marking]
     return "  ·  ".join(p for p in parts if p)
 
 

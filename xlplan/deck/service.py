@@ -127,6 +127,36 @@ def deck_name(source: Path, audience: Audience) -> str:
     return f"{source.stem}{suffix}.pptx"
 
 
+def deck_names(sources: Sequence[Path], audience: Audience) -> dict[Path, str]:
+    """One distinct deck file name per plan, whatever folders the plans came from.
+
+    Plans named alike in different folders (or differing only in case, which
+    Windows and macOS treat as one name) take their folder's name in front,
+    then a number, so no deck replaces another.
+    """
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    clashing = _clashes(sources, audience)
+    for source in sources:
+        name = deck_name(source, audience)
+        if name.lower() in clashing:
+            name = f"{source.parent.name}-{name}"
+        stem, number = name[: -len(".pptx")], 2
+        while name.lower() in taken:
+            name, number = f"{stem} ({number}).pptx", number + 1
+        taken.add(name.lower())
+        names[source] = name
+    return names
+
+
+def _clashes(sources: Sequence[Path], audience: Audience) -> set[str]:
+    seen: dict[str, int] = {}
+    for source in sources:
+        key = deck_name(source, audience).lower()
+        seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count > 1}
+
+
 def render_decks(
     sources: Sequence[Path], out_dir: Path, request: DeckRequest, *, jobs: int = 1
 ) -> list[DeckResult]:
@@ -138,7 +168,8 @@ def render_decks(
             f"{out_dir}: cannot create the folder ({error.strerror}).",
             hint="Pick a folder you can write to.",
         ) from None
-    tasks = [(s, out_dir / deck_name(s, request.audience), request) for s in sources]
+    names = deck_names(sources, request.audience)
+    tasks = [(s, out_dir / names[s], request) for s in sources]
     if jobs <= 1 or len(tasks) <= 1:
         return [_guarded(*task) for task in tasks]
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:

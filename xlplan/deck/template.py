@@ -64,8 +64,10 @@ def open_template(path: Path | None, default: Path) -> PresentationType:
     try:
         deck = Presentation(io.BytesIO(_as_presentation(content)))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        # python-pptx names the in-memory buffer, not the file: keep its reason only.
+        reason = re.sub(r"file '<[^>]*>' ", "", str(error)) or "unreadable package"
         raise TemplateError(
-            f"{source}: not a PowerPoint template ({error}).",
+            f"{source}: not a PowerPoint template ({reason}).",
             hint="Save the template from PowerPoint or Impress as .pptx or .potx.",
         ) from None
     _remove_slides(deck)

@@ -10,6 +10,7 @@ are taken at each snapshot's own as-of date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def diff_snapshots(
     stage_order: Sequence[str] = STAGE_ORDER,
 ) -> PortfolioDiff:
     """Everything that changed from ``before`` to ``after``."""
+    before, after = aligned(before, after)
     orders = _Orders(tuple(status_order), tuple(stage_order))
     changes: list[Change] = []
     for key in sorted(set(before.plans) | set(after.plans)):
@@ -67,6 +69,33 @@ def diff_snapshots(
         retention=ratio,
         churn=None if ratio is None else 1 - ratio,
     )
+
+
+def aligned(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """Both snapshots keyed alike, so one plan has one key at both dates.
+
+    A snapshot keys a plan by its id, or by id and account when two accounts
+    share the id (a copied file). A plan id copied only after the first
+    snapshot would otherwise change its original's key and read as one
+    account gone and another added: any id shared at either date is keyed
+    with the account at both.
+    """
+    shared = _shared_ids(before) | _shared_ids(after)
+    return _rekeyed(before, shared), _rekeyed(after, shared)
+
+
+def _shared_ids(snapshot: Snapshot) -> set[str]:
+    ids = [plan.plan_id for plan in snapshot.plans.values() if plan.plan_id]
+    return {plan_id for plan_id in ids if ids.count(plan_id) > 1}
+
+
+def _rekeyed(snapshot: Snapshot, shared: set[str]) -> Snapshot:
+    plans: dict[str, PlanState] = {}
+    for key, plan in snapshot.plans.items():
+        if plan.plan_id in shared and plan.account_name:
+            key = f"{plan.plan_id} / {plan.account_name}"
+        plans[key] = dataclasses.replace(plan, key=key)
+    return dataclasses.replace(snapshot, plans=plans)
 
 
 def account_moves(

@@ -98,7 +98,8 @@ class _Values:
                 io.BytesIO(content), data_only=True, read_only=True
             )
             self._load = lambda name: [
-                list(row) for row in book[name].iter_rows(values_only=True)
+                [_unescaped(value) for value in row]
+                for row in book[name].iter_rows(values_only=True)
             ]
         else:
             import python_calamine
@@ -489,6 +490,19 @@ class _Reader(PlanChecks):
         return cells
 
     # -------------------------------------------------------------- checks
+
+
+def _unescaped(value: Any) -> Any:
+    """Text with Excel's ``_xHHHH_`` escapes decoded, as calamine and Excel read it.
+
+    openpyxl's read-only cells keep the escapes (a vertical tab typed with
+    Alt+Enter is stored as ``_x000B_``); decoding them keeps both engines equal.
+    """
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
 
 
 def apply_defaults(section: str, values: dict[str, Any]) -> None:
