@@ -45,6 +45,8 @@ class WorkbookShapeError(XlplanError):
 
 class DeckExportError(XlplanError):
     """A deck cannot be exported from the workbook (a missing part or module)."""
+
+
 class MissingPackageError(XlplanError):
     """An optional package a command needs (DuckDB, Dask) is not installed."""
 

@@ -122,7 +122,7 @@ class _Values:
         return self._grids[sheet]
 
     def cell(self, sheet: str, row: int, col: int) -> Any:
-        errors = self._package.errors.get(sheet)
+        errors = self._package.sheet_errors(sheet)
         if errors and (row, col) in errors:
             return ErrorValue(errors[(row, col)])
         grid = self.grid(sheet)
@@ -136,7 +136,7 @@ class _Values:
         grid = self.grid(sheet)
         line = grid[row] if row < len(grid) else []
         values = [line[c] if c < len(line) else None for c in cols]
-        errors = self._package.errors.get(sheet)
+        errors = self._package.sheet_errors(sheet)
         if errors:
             values = [
                 ErrorValue(errors[(row, c)]) if (row, c) in errors else v
@@ -209,7 +209,8 @@ class _Reader(PlanChecks):
     # ------------------------------------------------------- the package
 
     def _package(self, zipped: zipfile.ZipFile) -> Package:
-        package = read_package(zipped)
+        # Error cells are scanned only in the sheets the plan's values come from.
+        package = read_package(zipped, error_sheets=set())
         if META_SHEET not in package.sheets:
             raise PlanFileError(
                 "file.not_a_plan",
