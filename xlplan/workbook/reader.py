@@ -131,6 +131,24 @@ class _Values:
             return line[col] if col < len(line) else None
         return None
 
+    def filled_rows(self, sheet: str, rows: range, cols: Sequence[int]) -> list[int]:
+        """The rows of ``rows`` with a value or an Excel error in any of ``cols``.
+
+        Plan tables keep many blank rows for reps to type into; this skips them
+        without building a row of values for each.
+        """
+        grid = self.grid(sheet)
+        errors = self._package.sheet_errors(sheet)
+        filled = []
+        for row in rows:
+            line = grid[row] if row < len(grid) else ()
+            width = len(line)
+            if any(c < width and line[c] is not None for c in cols) or (
+                errors and any((row, c) in errors for c in cols)
+            ):
+                filled.append(row)
+        return filled
+
     def row_values(self, sheet: str, row: int, cols: Sequence[int]) -> list[Any]:
         """Several cells of one row (a table row), errors put back."""
         grid = self.grid(sheet)
@@ -385,11 +403,11 @@ class _Reader(PlanChecks):
         computed = [
             spec for spec in section.fields if spec.computed and spec.name in columns
         ]
-        for row in range(table.header_row + 1, last + 1):
+        valued = [c for name, c in zip(names, cols, strict=True) if name != "id"]
+        span = range(table.header_row + 1, last + 1)
+        for row in self.values.filled_rows(table.sheet, span, valued):
             values = self.values.row_values(table.sheet, row, cols)
             raws = dict(zip(names, values, strict=True))
-            if all(v is None for k, v in raws.items() if k != "id"):
-                continue
             if row > table.last_row:
                 first = next(
                     c for n, c in zip(names, cols, strict=True) if raws[n] is not None
