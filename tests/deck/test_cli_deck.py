@@ -36,7 +36,9 @@ def test_one_plan_becomes_one_deck(plans: Path, tmp_path: Path) -> None:
     assert titles(deck)[0] == "Halvorsen Logistics B.V."
 
 
-def test_an_existing_deck_is_not_overwritten_without_force(plans: Path, tmp_path: Path) -> None:
+def test_an_existing_deck_is_not_overwritten_without_force(
+    plans: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "plan.pptx"
     out.write_bytes(b"my edited deck")
     result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out))
@@ -55,7 +57,9 @@ def test_a_folder_goes_on_past_a_bad_file(plans: Path, tmp_path: Path) -> None:
     (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
     (folder / "~$halvorsen-logistics.xlsx").write_bytes(b"lock")
     out = tmp_path / "decks"
-    result = _run("deck", str(folder), "-o", str(out), "--audience", "internal", "-j", "2")
+    result = _run(
+        "deck", str(folder), "-o", str(out), "--audience", "internal", "-j", "2"
+    )
     assert result.exit_code == 1
     assert "broken.xlsx" in result.output and "Traceback" not in result.output
     assert "2 of 3 decks written" in result.output
@@ -63,13 +67,23 @@ def test_a_folder_goes_on_past_a_bad_file(plans: Path, tmp_path: Path) -> None:
     assert written == [f"{RICH_SAMPLE}-internal.pptx", "tidewell-media-internal.pptx"]
 
 
-def test_internal_deck_shows_the_plan_place_in_a_rollup(plans: Path, tmp_path: Path) -> None:
+def test_internal_deck_shows_the_plan_place_in_a_rollup(
+    plans: Path, tmp_path: Path
+) -> None:
     portfolio = tmp_path / "portfolio.xlsx"
     rolled = _run("rollup", str(plans), "-o", str(portfolio), "-j", "1", "--no-cache")
     assert rolled.exit_code == 0, rolled.output
     out = tmp_path / "internal.pptx"
-    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(out),
-                  "--audience", "internal", "--portfolio", str(portfolio))
+    result = _run(
+        "deck",
+        str(plans / f"{RICH_SAMPLE}.xlsx"),
+        "-o",
+        str(out),
+        "--audience",
+        "internal",
+        "--portfolio",
+        str(portfolio),
+    )
     assert result.exit_code == 0, result.output
     summary = Presentation(str(out)).slides[2]
     texts = [s.text_frame.text for s in summary.shapes if s.has_text_frame]
@@ -78,8 +92,14 @@ def test_internal_deck_shows_the_plan_place_in_a_rollup(plans: Path, tmp_path: P
 
 
 def test_a_missing_template_is_a_clear_error(plans: Path, tmp_path: Path) -> None:
-    result = _run("deck", str(plans / f"{RICH_SAMPLE}.xlsx"), "-o", str(tmp_path / "x.pptx"),
-                  "--template", str(tmp_path / "brand.potx"))
+    result = _run(
+        "deck",
+        str(plans / f"{RICH_SAMPLE}.xlsx"),
+        "-o",
+        str(tmp_path / "x.pptx"),
+        "--template",
+        str(tmp_path / "brand.potx"),
+    )
     assert result.exit_code != 0
     assert "brand.potx" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.pptx").exists()
