@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import io
 import multiprocessing
 import multiprocessing.queues
@@ -223,7 +224,7 @@ def main() -> None:
             f"({1 / baseline:.1f} plans/s)"
         )
         for jobs in (1, 2):
-            seconds, memory = measured(lambda j=jobs: rollup(paths, work, j))
+            seconds, memory = measured(functools.partial(rollup, paths, work, jobs))
             rate = len(paths) / seconds
             print(
                 f"rollup -j {jobs}: {seconds:.1f}s for {len(paths)} plans = {rate:.0f} plans/s "
