@@ -41,6 +41,7 @@ _COLUMN_TAG = re.compile(
     r"<(?:\w+:)?tableColumn((?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>"
 )
 _PLAIN_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_NAME_ATTRIBUTE = re.compile(r'(?:^|\s)(?:\w+:)?name\s*=\s*"([^"]*)"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RANGE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$"
@@ -319,6 +320,13 @@ def _read_part(package: zipfile.ZipFile, name: str) -> str | None:
     return None if data is None else data.decode("utf-8", errors="replace")
 
 
+def _column_name(attrs: str) -> str:
+    """The ``name`` attribute among a table column's attributes, unescaped."""
+    match = _NAME_ATTRIBUTE.search(attrs)
+    name = match.group(1) if match else ""
+    return html.unescape(name) if "&" in name else name
+
+
 def _attributes(text: str) -> dict[str, str]:
     """Attributes of one tag, unescaped, without namespace prefixes."""
     return {
@@ -368,9 +376,7 @@ def _parse_table(data: str) -> TablePart | None:
         xl_cell_to_rowcol(p) for p in root["ref"].split(":")
     )
     header_rows = int(root.get("headerRowCount", "1"))
-    columns = tuple(
-        _attributes(attrs).get("name", "") for attrs in _COLUMN_TAG.findall(data)
-    )
+    columns = tuple(_column_name(attrs) for attrs in _COLUMN_TAG.findall(data))
     return TablePart(
         name=root.get("displayName") or root.get("name") or "",
         sheet="",
