@@ -93,12 +93,14 @@ class PeakMemory:
 
     Each rollup runs in a fresh child process, as ``xlplan rollup`` does, so
     one run's heap does not count against the next and this process (which
-    holds pandas for the baseline) is left out. A thread samples every
-    ``interval`` seconds while the block runs. Forked
-    workers share pages with the main process until either writes to them, so
-    summed resident sets (RSS) count shared pages once per process: an upper
-    bound. Summed proportional sets (PSS, Linux) split each shared page among
-    its sharers, so they add up to the memory really in use.
+    holds pandas for the baseline) is left out. A thread samples resident sets
+    (RSS, cheap) every ``interval`` seconds while the block runs. Forked workers
+    share pages with the main process until either writes to them, so summed
+    RSS counts shared pages once per process: an upper bound. Proportional set
+    sizes (PSS, Linux) split each shared page among its sharers and add up to
+    the memory really in use; reading them walks each process's page tables,
+    which would slow the run being measured, so they are read only when the
+    summed RSS has grown by a tenth since they were last read.
     """
 
     def __init__(self, interval: float = 0.05) -> None:
@@ -119,16 +121,18 @@ class PeakMemory:
 
     def _sample(self) -> None:
         me = psutil.Process()
+        pss_read_at = 0
         while True:
             direct = {c.pid for c in me.children()}
             tree = me.children(recursive=True)
-            sizes = [_sizes(p) for p in tree]
-            mains = [
-                rss for p, (rss, _) in zip(tree, sizes, strict=True) if p.pid in direct
-            ]
+            sizes = [_size(p, full=False) for p in tree]
+            mains = [rss for p, rss in zip(tree, sizes, strict=True) if p.pid in direct]
             self.main = max(self.main, *mains, 0)
-            self.rss = max(self.rss, sum(rss for rss, _ in sizes))
-            self.pss = max(self.pss, sum(pss for _, pss in sizes))
+            total = sum(sizes)
+            self.rss = max(self.rss, total)
+            if total > pss_read_at * 1.1:
+                pss_read_at = total
+                self.pss = max(self.pss, sum(_size(p, full=True) for p in tree))
             if self._stop.wait(self.interval):
                 return
 
@@ -141,13 +145,15 @@ class PeakMemory:
         )
 
 
-def _sizes(process: psutil.Process) -> tuple[int, int]:
-    """A process's resident and proportional set sizes (PSS is RSS off Linux)."""
+def _size(process: psutil.Process, *, full: bool) -> int:
+    """A process's PSS (``full``; RSS off Linux) or RSS; 0 once it has ended."""
     try:
+        if not full:
+            return int(process.memory_info().rss)
         info = process.memory_full_info()
-    except psutil.Error:  # a worker that ended between listing and reading
-        return 0, 0
-    return int(info.rss), int(getattr(info, "pss", info.rss))
+    except psutil.Error:
+        return 0
+    return int(getattr(info, "pss", info.rss))
 
 
 def measured(run: Callable[[], float]) -> tuple[float, PeakMemory]:
