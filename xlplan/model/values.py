@@ -9,6 +9,7 @@ each formula's cached result, so cached results equal what Excel computes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,14 +36,28 @@ def interpret(spec: FieldSpec, raw: Any, lists: Mapping[str, Sequence[str]]) -> 
 
 
 def match_enum(raw: Any, values: Sequence[str]) -> str | None:
-    """The list value equal to ``raw`` ignoring case, else ``None``."""
+    """The list value equal to ``raw`` ignoring case, else ``None``.
+
+    When two list values differ only in case, the first one is returned.
+    """
     if not isinstance(raw, str):
         return None
     wanted = raw.casefold()
+    if isinstance(values, tuple):
+        return _by_casefold(values).get(wanted)
     for value in values:
         if value.casefold() == wanted:
             return value
     return None
+
+
+@functools.lru_cache(maxsize=512)
+def _by_casefold(values: tuple[str, ...]) -> dict[str, str]:
+    """A pack list keyed by its values' case folds (the first value of each)."""
+    folded: dict[str, str] = {}
+    for value in values:
+        folded.setdefault(value.casefold(), value)
+    return folded
 
 
 def _number(raw: Any, *, whole: bool) -> float | int | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import xlplan
 from xlplan.workbook.reader import PlanRead
 
-CACHE_FORMAT = "2"  # 2: reads carry meta["file_sha256"]
+CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
 
 
 def default_cache_dir() -> Path:

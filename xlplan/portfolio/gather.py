@@ -57,15 +57,22 @@ def read_contents(items: Sequence[tuple[str, bytes]]) -> list[PlanRead]:
 
     Runs unchanged in this process, a local worker process or a Dask worker.
     Each read records the SHA-256 of its file's bytes in ``meta["file_sha256"]``
-    and drops its pack (the rollup uses its own).
+    and drops its pack and the schema text of its hidden sheet (the rollup uses
+    its own pack), so what a worker returns and the cache stores stays small.
     """
     results = []
     for name, content in items:
         read = read_plan(content, name)
         read.pack = None
+        read.meta = compact_meta(read.meta)
         read.meta["file_sha256"] = hashlib.sha256(content).hexdigest()
         results.append(read)
     return results
+
+
+def compact_meta(meta: dict[str, str]) -> dict[str, str]:
+    """A plan's hidden-sheet facts without its schema text (tens of KB per plan)."""
+    return {k: v for k, v in meta.items() if not k.startswith("schema_")}
 
 
 def unreadable(name: str, exc: OSError) -> PlanRead:

@@ -193,10 +193,32 @@ class SheetWriter:
             },
         )
         sheet.set_row(top, 30)
-        for r, row in enumerate(data, start=top + 1):
-            for c, value in enumerate(row):
-                self._write(sheet, r, c, value, headers[c][1])
+        self._rows(sheet, top + 1, data, [kind for _, kind in headers])
         sheet.freeze_panes(top + 1, 2)
+
+    def _rows(
+        self,
+        sheet: Worksheet,
+        top: int,
+        rows: Sequence[Sequence[Any]],
+        kinds: Sequence[str],
+    ) -> None:
+        """Rows of values from row ``top`` down, each cell in its column's format.
+
+        Most cells are text or numbers: they take a short path, the rest
+        ``_write``'s (a portfolio of thousands of plans has a million cells).
+        """
+        formats = [self.formats[kind] for kind in kinds]
+        write_string, write_number = sheet.write_string, sheet.write_number
+        for r, row in enumerate(rows, start=top):
+            for c, value in enumerate(row):
+                kind = type(value)
+                if kind is str and value:
+                    write_string(r, c, value, formats[c])
+                elif kind is float or kind is int:
+                    write_number(r, c, value, formats[c])
+                else:
+                    self._write(sheet, r, c, value, kinds[c])
 
     def _write(
         self, sheet: Worksheet, row: int, col: int, value: Any, kind: str

@@ -9,12 +9,15 @@ and compression ratio (zip bombs), and every XML part for DTDs (XML bombs).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import posixpath
 import re
+import struct
 import zipfile
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from xml.etree import ElementTree
 
 from xlsxwriter.utility import xl_cell_to_rowcol
@@ -33,6 +36,12 @@ _TAG = re.compile(
     r"<(?:\w+:)?(?P<name>\w+)(?P<attrs>(?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>"
 )
 _ATTRIBUTE = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_TABLE_TAG = re.compile(r"<(?:\w+:)?table((?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>")
+_COLUMN_TAG = re.compile(
+    r"<(?:\w+:)?tableColumn((?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>"
+)
+_PLAIN_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_NAME_ATTRIBUTE = re.compile(r'(?:^|\s)(?:\w+:)?name\s*=\s*"([^"]*)"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RANGE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$"
@@ -70,7 +79,11 @@ class NamedCell:
 
 @dataclass
 class Package:
-    """What xlplan needs from the package XML of one workbook."""
+    """What xlplan needs from the package XML of one workbook.
+
+    Error cells are found per sheet on first use (``sheet_errors``): a plan has
+    twenty sheets and a read needs a dozen, and each scan unpacks a sheet part.
+    """
 
     sheets: list[str] = field(default_factory=list)
     sheet_paths: dict[str, str] = field(default_factory=dict)
@@ -78,6 +91,58 @@ class Package:
     names: dict[str, NamedCell] = field(default_factory=dict)
     tables: dict[str, TablePart] = field(default_factory=dict)
     errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    zipped: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
+
+    def sheet_errors(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The error cells of ``sheet`` by 0-based (row, column); scanned once."""
+        if sheet not in self.errors:
+            path = self.sheet_paths.get(sheet)
+            found = _error_cells(self.zipped, path) if self.zipped and path else {}
+            self.errors[sheet] = found
+        return self.errors[sheet]
+
+
+class PackageZip(zipfile.ZipFile):
+    """A workbook package held in memory, whose parts are read straight from it.
+
+    ``zipfile`` opens a file object, a lock and a decompressor stream for each
+    part it reads; a plan read takes some fifty parts, so this inflates each
+    one from the package bytes in one call instead (and checks its size and
+    CRC). Anything unusual (encrypted, another compression, a mismatch) takes
+    ``zipfile``'s own path and its own errors.
+    """
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__(io.BytesIO(content))
+        self._content = content
+
+    def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
+        """The bytes of one part (``KeyError`` when the package has no such part)."""
+        info = self.getinfo(name) if isinstance(name, str) else name
+        data = _inflate(self._content, info) if pwd is None else None
+        return data if data is not None else super().read(name, pwd)
+
+
+def _inflate(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """One part's bytes from the package bytes, or ``None`` to leave it to zipfile."""
+    if info.flag_bits & 0x1 or info.compress_type not in _PLAIN_COMPRESSION:
+        return None
+    start = info.header_offset
+    header = content[start : start + 30]
+    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    begin = start + 30 + name_length + extra_length
+    data = content[begin : begin + info.compress_size]
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            # Never more than the size the package declares (zip bombs).
+            data = zlib.decompressobj(-15).decompress(data, info.file_size + 1)
+        except zlib.error:
+            return None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return None
+    return data
 
 
 def check_container(content: bytes) -> zipfile.ZipFile:
@@ -107,7 +172,7 @@ def check_container(content: bytes) -> zipfile.ZipFile:
             hint="Give an .xlsx file saved by Excel, LibreOffice or xlplan.",
         )
     try:
-        package = zipfile.ZipFile(io.BytesIO(content))
+        package = PackageZip(content)
         members = package.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise PlanFileError(
@@ -153,6 +218,10 @@ def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
             f"Part {name} is missing.",
             hint="Save the workbook again from Excel.",
         )
+    return _parse_xml(name, data)
+
+
+def _parse_xml(name: str, data: bytes) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
@@ -169,7 +238,7 @@ def _read_bytes(package: zipfile.ZipFile, name: str) -> bytes | None:
         data = package.read(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise PlanFileError(
             "file.corrupt_zip",
             f"Part {name} cannot be read ({exc}).",
@@ -187,8 +256,12 @@ def _read_bytes(package: zipfile.ZipFile, name: str) -> bytes | None:
 def read_package(
     package: zipfile.ZipFile, error_sheets: set[str] | None = None
 ) -> Package:
-    """Sheets, defined names, tables, the 1904 flag and error cells of a workbook."""
-    result = Package()
+    """Sheets, defined names, tables, the 1904 flag and error cells of a workbook.
+
+    Error cells are scanned now for ``error_sheets`` (every sheet when
+    ``None``), or, with an empty set, later for each sheet asked about.
+    """
+    result = Package(zipped=package)
     book = read_xml(package, "xl/workbook.xml")
     pr = book.find(f"{_MAIN}workbookPr")
     flag = pr.get("date1904", "") if pr is not None else ""
@@ -209,18 +282,25 @@ def read_package(
         for table in _sheet_tables(package, name, path):
             result.tables[table.name.casefold()] = table
         if error_sheets is None or name in error_sheets:
-            result.errors[name] = _error_cells(package, path)
+            result.sheet_errors(name)
     return result
 
 
 def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship targets of ``part`` by id, as package paths."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     data = _read_part(package, rels_name)
-    if data is None:
-        return {}
-    targets = {}
-    for tag in _TAG.finditer(data, pos=0):
+    return {} if data is None else dict(_parse_relationships(folder, data))
+
+
+# The parsers below are pure functions of a part's text, and the plans of a
+# portfolio share most of these parts word for word (one pack, one builder):
+# each distinct text is parsed once per process.
+@functools.lru_cache(maxsize=1024)
+def _parse_relationships(folder: str, data: str) -> tuple[tuple[str, str], ...]:
+    targets = []
+    for tag in _TAG.finditer(data):
         if tag.group("name") != "Relationship":
             continue
         attributes = _attributes(tag.group("attrs"))
@@ -230,8 +310,8 @@ def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
             if target.startswith("/")
             else posixpath.normpath(posixpath.join(folder, target))
         )
-        targets[attributes.get("Id", "")] = resolved
-    return targets
+        targets.append((attributes.get("Id", ""), resolved))
+    return tuple(targets)
 
 
 def _read_part(package: zipfile.ZipFile, name: str) -> str | None:
@@ -240,14 +320,22 @@ def _read_part(package: zipfile.ZipFile, name: str) -> str | None:
     return None if data is None else data.decode("utf-8", errors="replace")
 
 
+def _column_name(attrs: str) -> str:
+    """The ``name`` attribute among a table column's attributes, unescaped."""
+    match = _NAME_ATTRIBUTE.search(attrs)
+    name = match.group(1) if match else ""
+    return html.unescape(name) if "&" in name else name
+
+
 def _attributes(text: str) -> dict[str, str]:
     """Attributes of one tag, unescaped, without namespace prefixes."""
     return {
-        name.split(":")[-1]: html.unescape(value)
+        name.split(":")[-1]: html.unescape(value) if "&" in value else value
         for name, value in _ATTRIBUTE.findall(text)
     }
 
 
+@functools.lru_cache(maxsize=4096)
 def _named_cell(text: str) -> NamedCell | None:
     match = _RANGE.match(text)
     if not match or (
@@ -261,53 +349,51 @@ def _named_cell(text: str) -> NamedCell | None:
 
 
 def _sheet_tables(package: zipfile.ZipFile, sheet: str, path: str) -> list[TablePart]:
-    # Table parts are small and machine-written: read their tags with a regular
-    # expression rather than a full XML parse (a plan has a dozen of them).
+    """The tables of one sheet, from the table parts its relationships name."""
     tables = []
     for target in _relationships(package, path).values():
         if "/tables/" not in target:
             continue
         data = _read_part(package, target)
-        if data is None:
-            continue
-        tags = [
-            (t.group("name"), _attributes(t.group("attrs")))
-            for t in _TAG.finditer(data)
-            if t.group("name") in ("table", "tableColumn")
-        ]
-        root = next((attrs for name, attrs in tags if name == "table"), None)
-        if root is None or ":" not in root.get("ref", ""):
-            continue
-        (top, left), (bottom, _right) = (
-            xl_cell_to_rowcol(p) for p in root["ref"].split(":")
-        )
-        header_rows = int(root.get("headerRowCount", "1"))
-        columns = tuple(
-            attrs.get("name", "") for name, attrs in tags if name == "tableColumn"
-        )
-        tables.append(
-            TablePart(
-                name=root.get("displayName") or root.get("name") or "",
-                sheet=sheet,
-                header_row=top if header_rows else top - 1,
-                first_col=left,
-                last_row=bottom - int(root.get("totalsRowCount", "0")),
-                columns=columns,
-            )
-        )
+        table = _parse_table(data) if data is not None else None
+        if table is not None:
+            tables.append(replace(table, sheet=sheet))
     return tables
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_table(data: str) -> TablePart | None:
+    """A table part's name, range and column names (its sheet left blank).
+
+    Table parts are small and machine-written: their tags are read with a
+    regular expression rather than a full XML parse.
+    """
+    root_tag = _TABLE_TAG.search(data)
+    root = _attributes(root_tag.group(1)) if root_tag else None
+    if root is None or ":" not in root.get("ref", ""):
+        return None
+    (top, left), (bottom, _right) = (
+        xl_cell_to_rowcol(p) for p in root["ref"].split(":")
+    )
+    header_rows = int(root.get("headerRowCount", "1"))
+    columns = tuple(_column_name(attrs) for attrs in _COLUMN_TAG.findall(data))
+    return TablePart(
+        name=root.get("displayName") or root.get("name") or "",
+        sheet="",
+        header_row=top if header_rows else top - 1,
+        first_col=left,
+        last_row=bottom - int(root.get("totalsRowCount", "0")),
+        columns=columns,
+    )
 
 
 def _error_cells(package: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
     """Cells whose type is an Excel error (``t="e"``): fast readers may drop them."""
-    try:
-        data = package.read(path)
-    except KeyError:
-        return {}
-    if b't="e"' not in data:
+    data = _read_bytes(package, path)
+    if data is None or b't="e"' not in data:
         return {}
     errors: dict[tuple[int, int], str] = {}
-    for cell in read_xml(package, path).iter(f"{_MAIN}c"):
+    for cell in _parse_xml(path, data).iter(f"{_MAIN}c"):
         if cell.get("t") == "e":
             value = cell.find(f"{_MAIN}v")
             text = value.text if value is not None and value.text else "#N/A"

@@ -123,7 +123,7 @@ class _Values:
         return self._grids[sheet]
 
     def cell(self, sheet: str, row: int, col: int) -> Any:
-        errors = self._package.errors.get(sheet)
+        errors = self._package.sheet_errors(sheet)
         if errors and (row, col) in errors:
             return ErrorValue(errors[(row, col)])
         grid = self.grid(sheet)
@@ -132,12 +132,30 @@ class _Values:
             return line[col] if col < len(line) else None
         return None
 
+    def filled_rows(self, sheet: str, rows: range, cols: Sequence[int]) -> list[int]:
+        """The rows of ``rows`` with a value or an Excel error in any of ``cols``.
+
+        Plan tables keep many blank rows for reps to type into; this skips them
+        without building a row of values for each.
+        """
+        grid = self.grid(sheet)
+        errors = self._package.sheet_errors(sheet)
+        filled = []
+        for row in rows:
+            line = grid[row] if row < len(grid) else ()
+            width = len(line)
+            if any(c < width and line[c] is not None for c in cols) or (
+                errors and any((row, c) in errors for c in cols)
+            ):
+                filled.append(row)
+        return filled
+
     def row_values(self, sheet: str, row: int, cols: Sequence[int]) -> list[Any]:
         """Several cells of one row (a table row), errors put back."""
         grid = self.grid(sheet)
         line = grid[row] if row < len(grid) else []
         values = [line[c] if c < len(line) else None for c in cols]
-        errors = self._package.errors.get(sheet)
+        errors = self._package.sheet_errors(sheet)
         if errors:
             values = [
                 ErrorValue(errors[(row, c)]) if (row, c) in errors else v
@@ -210,7 +228,8 @@ class _Reader(PlanChecks):
     # ------------------------------------------------------- the package
 
     def _package(self, zipped: zipfile.ZipFile) -> Package:
-        package = read_package(zipped)
+        # Error cells are scanned only in the sheets the plan's values come from.
+        package = read_package(zipped, error_sheets=set())
         if META_SHEET not in package.sheets:
             raise PlanFileError(
                 "file.not_a_plan",
@@ -385,11 +404,11 @@ class _Reader(PlanChecks):
         computed = [
             spec for spec in section.fields if spec.computed and spec.name in columns
         ]
-        for row in range(table.header_row + 1, last + 1):
+        valued = [c for name, c in zip(names, cols, strict=True) if name != "id"]
+        span = range(table.header_row + 1, last + 1)
+        for row in self.values.filled_rows(table.sheet, span, valued):
             values = self.values.row_values(table.sheet, row, cols)
             raws = dict(zip(names, values, strict=True))
-            if all(v is None for k, v in raws.items() if k != "id"):
-                continue
             if row > table.last_row:
                 first = next(
                     c for n, c in zip(names, cols, strict=True) if raws[n] is not None
