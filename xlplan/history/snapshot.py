@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,14 +139,14 @@ def snapshot_from_portfolio(
     """The snapshot of a rollup: every kept plan's figures, flags, records and rows."""
     import xlplan
 
-    ids = [plan.plan_id for plan in portfolio.plans]
+    ids = Counter(plan.plan_id for plan in portfolio.plans)
     plans: dict[str, PlanState] = {}
     for index, plan in enumerate(portfolio.plans):
         account = portfolio.accounts[index]
         meta = portfolio.meta[index] if index < len(portfolio.meta) else {}
         name = plan.value("plan", "account_name")
         key = str(plan.plan_id or portfolio.sources[index])
-        if plan.plan_id and ids.count(plan.plan_id) > 1:
+        if plan.plan_id and ids[plan.plan_id] > 1:
             key = f"{plan.plan_id} / {name or portfolio.sources[index]}"
         currency = plan.value("plan", "currency")
         plans[key] = PlanState(
