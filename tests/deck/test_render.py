@@ -20,6 +20,7 @@ from tests.deck.decks import (
     titles,
 )
 from tests.workbook.plans import sample_plans
+from xlplan.core.rows import row_attainment
 from xlplan.deck.audience import Audience
 from xlplan.deck.narrative import DeckTemplateError
 from xlplan.model.pack import Pack
@@ -82,36 +83,30 @@ def test_priorities_table_holds_the_validated_objectives_first(rich: Path) -> No
     assert [row[1] for row in table[1:]] == [r["title"] for r in objectives[:5]]
 
 
-def test_kpi_chart_embeds_actual_against_target(rich: Path) -> None:
+def test_kpi_chart_embeds_progress_to_target(rich: Path) -> None:
     plan, own_pack = read_back(rich)
     deck, _ = deck_of(plan, own_pack, Audience.CLIENT)
     slide = deck.slides[titles(deck).index("Goals and KPIs")]
     chart = next(s.chart for s in slide.shapes if s.has_chart)
-    categories = list(chart.plots[0].categories)
-    actual = dict(zip(categories, chart.series[1].values, strict=True))
+    progress = dict(zip(chart.plots[0].categories, chart.series[1].values, strict=True))
+    hidden = (
+        "Revenue growth",
+        "Expansion revenue",
+        "Win rate",
+        "Share of wallet",
+        "Churn",
+    )
     visible = [
         r
         for r in plan.rows("kpis")
-        if r.get("client_visible")
-        and r.get("kpi")
-        not in (
-            "Revenue growth",
-            "Expansion revenue",
-            "Win rate",
-            "Share of wallet",
-            "Churn",
-        )
+        if r.get("client_visible") and r["kpi"] not in hidden
     ]
-    assert categories
-    for row in visible:
-        if row["kpi"] in actual and row.get("target") and row.get("better") != "Lower":
-            latest = max(
-                (r for r in visible if r["kpi"] == row["kpi"]),
-                key=lambda r: str(r.get("period")),
-            )
-            assert actual[row["kpi"]] == pytest.approx(
-                latest["actual"] / latest["target"]
-            )
+    expected = {}
+    for row in sorted(visible, key=lambda r: str(r.get("period"))):
+        expected[row["kpi"]] = row_attainment(row)  # the latest period wins
+    assert progress and set(progress) <= set(expected)
+    for name, value in progress.items():
+        assert value == pytest.approx(expected[name])
     assert chart.series[0].name == "Target" and set(chart.series[0].values) == {1.0}
 
 

@@ -35,6 +35,21 @@ FLAGS = (
     "OWNER_LOAD",
     "DATA_ERROR",
 )
+# How each flag reads to a person (a deck, a sentence); the codes stay the data.
+FLAG_LABELS = {
+    "STALE": "Stale",
+    "LOW_COMPLETENESS": "Low completeness",
+    "NO_ECONOMIC_BUYER": "No economic buyer",
+    "NO_CHAMPION": "No champion",
+    "NO_EXEC_SPONSOR": "No executive sponsor",
+    "SINGLE_THREADED": "Single-threaded",
+    "OVERDUE_ACTIONS": "Overdue actions",
+    "HIGH_RISK": "High risk",
+    "RENEWAL_DUE": "Renewal due",
+    "CONCENTRATION": "Revenue concentration",
+    "OWNER_LOAD": "Owner overloaded",
+    "DATA_ERROR": "Data errors",
+}
 MONEY_COLUMNS = (
     "revenue_current",
     "revenue_target",

@@ -171,6 +171,8 @@ def draw_chart(slide: Any, box: Box, block: Chart, style: Style) -> Drawn:
     chart.category_axis.tick_labels.font.size = Pt(10)
     chart.value_axis.tick_labels.font.size = Pt(9)
     chart.value_axis.has_major_gridlines = False
+    chart.value_axis.tick_labels.number_format = block.number_format
+    chart.value_axis.tick_labels.number_format_is_linked = False
     colours = ("computed", "accent")
     for index, series in enumerate(chart.series):
         series.format.fill.solid()

@@ -98,6 +98,7 @@ def template_context(data: DeckData, known_fields: frozenset[str]) -> dict[str, 
         "as_of": data.as_of,
         "audience": data.audience.value,
         "counts": {key: len(rows) for key, rows in data.rows.items()}
+        | {"agreed_actions": _agreed(data)}
         | {key: 0 for key in _ZERO_COUNTS if key not in data.rows},
         "top_objective": objectives[0].get("title") if objectives else None,
         "figures": dict(data.figures),
@@ -112,6 +113,16 @@ _ZERO_COUNTS = (
     "kpis",
     "opportunities",
 )
+
+
+def _agreed(data: DeckData) -> int:
+    """Open actions the client has accepted."""
+    return sum(
+        1
+        for row in data.table("actions")
+        if row.get("acceptance") == "Accepted"
+        and row.get("progress") not in ("Done", "Cancelled")
+    )
 
 
 def render_text(source: str, context: Mapping[str, Any], where: str) -> str:

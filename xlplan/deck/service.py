@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlplan.core.portfolio import FLAGS, account_row
+from xlplan.core.portfolio import FLAG_LABELS, FLAGS, account_row
 from xlplan.core.rules import rules_from_pack
 from xlplan.deck.audience import Audience
 from xlplan.deck.render import render_plan_deck
@@ -91,10 +91,11 @@ def _render_one(source: Path, output: Path, request: DeckRequest) -> DeckResult:
         row = account_row(
             read.plan, rules_from_pack(read.pack), deck_pack.rates, len(errors)
         )
-        flags = [flag for flag in FLAGS if flag in row.flags]
+        flags = [FLAG_LABELS[flag] for flag in FLAGS if flag in row.flags]
         if request.portfolio is not None:
             position = portfolio_position(request.portfolio, read.plan.plan_id)
-            flags = list(dict.fromkeys([*flags, *position.get("flags", [])]))
+            rolled = [FLAG_LABELS.get(flag, flag) for flag in position.get("flags", [])]
+            flags = list(dict.fromkeys([*flags, *rolled]))
     deck = render_plan_deck(
         read.plan,
         read.pack,

@@ -97,7 +97,7 @@ def snapshot(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         items += _tile_items(data, _INTERNAL_SNAPSHOT)
         pipeline = data.figures.get("pipeline")
         if pipeline:
-            items.append(("Open pipeline", format_value(pipeline, "money")))
+            items.append(("Open pipeline", _money(data, pipeline)))
     if not items:
         return []
     blocks: list[Any] = [Tiles(tuple(items))]
@@ -113,6 +113,13 @@ def snapshot(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     ]
 
 
+def _money(data: DeckData, value: Any) -> str:
+    """Money with the plan's currency code in front (internal decks know it)."""
+    currency = data.value("currency")
+    shown = format_value(value, "money")
+    return f"{currency} {shown}" if currency else shown
+
+
 def _tile_items(
     data: DeckData, fields: Sequence[tuple[str, str, str]]
 ) -> list[tuple[str, str]]:
@@ -125,6 +132,8 @@ def _tile_items(
             shown = f"{value:.0f}"
         elif kind == "date" and isinstance(value, dt.date):
             shown = f"{value:%Y}"
+        elif kind == "money":
+            shown = _money(data, value)
         else:
             shown = format_value(value, kind)
         items.append((label, shown))

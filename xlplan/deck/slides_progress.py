@@ -82,34 +82,33 @@ def _latest_kpis(kpis: Sequence[Row]) -> list[Row]:
 
 
 def _kpi_chart(kpis: Sequence[Row]) -> Chart | None:
-    rows = [r for r in _latest_kpis(kpis) if r.get("target") is not None]
+    """Progress to target of each KPI's latest period, DOMAIN.md's attainment.
+
+    Attainment runs from the baseline (0%) to the target (100%), so a KPI
+    where lower is better reads the same way as one where higher is.
+    """
+    rows = [r for r in _latest_kpis(kpis) if r.get("attainment") is not None]
     if not rows:
         return None
-    names = tuple(clean_text(r.get("kpi")) for r in rows)
-    attainment = tuple(
-        None if r.get("actual") is None else _share_of_target(r) for r in rows
-    )
+    names = tuple(_kpi_name(r) for r in rows)
+    progress = tuple(float(r["attainment"]) for r in rows)
     return Chart(
-        "Actual as % of target (latest period)",
+        "Progress from baseline to target (latest period)",
         names,
-        (("Target", tuple(1.0 for _ in rows)), ("Actual", attainment)),
+        (("Target", tuple(1.0 for _ in rows)), ("Progress", progress)),
         "0%",
     )
 
 
-def _share_of_target(row: Row) -> float | None:
-    target, actual = row.get("target"), row.get("actual")
-    if not target or actual is None:
-        return None
-    if row.get("better") == "Lower":
-        return float(target) / float(actual) if actual else None
-    return float(actual) / float(target)
+def _kpi_name(row: Row) -> str:
+    name = clean_text(row.get("kpi"))
+    return "Custom KPI" if name == "Custom" else name
 
 
 def _kpi_table(kpis: Sequence[Row]) -> Table:
     rows = tuple(
         (
-            clean_text(r.get("kpi")),
+            _kpi_name(r),
             clean_text(r.get("period")),
             _measure(r.get("target"), r.get("unit")),
             _measure(r.get("actual"), r.get("unit")),
@@ -132,6 +131,8 @@ def opportunities(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
                 (Paragraphs(topics, bullets=True),),
             )
         ]
+    currency = data.value("currency")
+    unit = f" ({currency})" if currency else ""
     ordered = sorted(opportunities, key=lambda r: -(r.get("weighted_value") or 0))
     rows = tuple(
         (
@@ -146,7 +147,15 @@ def opportunities(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         for r in ordered
     )
     table = Table(
-        ("Opportunity", "Stage", "Value", "Prob.", "Weighted", "MEDDPICC", "Close"),
+        (
+            "Opportunity",
+            "Stage",
+            f"Value{unit}",
+            "Prob.",
+            f"Weighted{unit}",
+            "MEDDPICC",
+            "Close",
+        ),
         rows,
         (4.4, 1.8, 1.5, 1.2, 1.6, 1.7, 1.8),
     )
