@@ -527,18 +527,19 @@ class _Writer(SheetWriter):
         sheet.write_row(
             row, 0, ["Stage", f"Value ({self.portfolio.base_currency})"], self.header
         )
+        closed = ("Won", "Lost")
         ordered: list[str] = [
-            s
-            for s in ("Identified", "Qualified", "Proposal", "Won", "Lost")
-            if s in stages
+            s for s in ("Identified", "Qualified", "Proposal") if s in stages
         ]
-        ordered += [s for s in stages if s not in ordered]
+        ordered += [s for s in stages if s not in ordered and s not in closed]
+        open_count = len(ordered)  # the chart shows the open pipeline only
+        ordered += [s for s in closed if s in stages]
         for i, stage in enumerate(ordered, start=1):
             sheet.write_string(row + i, 0, stage)
             sheet.write_number(row + i, 1, stages[stage], self.formats["money"])
-        if ordered:
+        if open_count:
             pipeline = self._bar_chart(
-                "Pipeline by stage", "Value", row, len(ordered), "#,##0"
+                "Open pipeline by stage", "Value", row, open_count, "#,##0"
             )
             sheet.insert_chart(3, 9, pipeline, {"x_scale": 0.9, "y_scale": 0.8})
 
@@ -559,7 +560,6 @@ class _Writer(SheetWriter):
             mix = self._bar_chart(
                 "Revenue concentration (top 10)", "Share", row, len(shares), "0%"
             )
-            mix.set_y_axis({"reverse": True})
             sheet.insert_chart(20, 3, mix, {"x_scale": 1.5, "y_scale": 0.9})
 
     def _bar_chart(
@@ -576,5 +576,7 @@ class _Writer(SheetWriter):
         )
         chart.set_title({"name": title})
         chart.set_x_axis({"num_format": number_format})
+        # First row at the top, as in the table; the value axis stays at the bottom.
+        chart.set_y_axis({"reverse": True, "crossing": "max"})
         chart.set_legend({"none": True})
         return chart
