@@ -88,6 +88,10 @@ def test_internal_deck_shows_the_plan_place_in_a_rollup(
     summary = Presentation(str(out)).slides[2]
     texts = [s.text_frame.text for s in summary.shapes if s.has_text_frame]
     assert "PORTFOLIO" in texts
+    flags = texts[texts.index("FLAGS") + 1]
+    assert (
+        "No economic buyer" in flags or "Stale" in flags or "Actions overdue" in flags
+    )
     assert any(t.startswith("#") and "of 2" in t for t in texts)
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
 from tests.workbook.plans import sample_plans
 from xlplan.cli import main
-from xlplan.core.portfolio import account_row
+from xlplan.core.portfolio import FLAG_LABELS, FLAGS, account_row
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
 
@@ -77,6 +77,9 @@ def test_every_accounts_figure_matches_core(rolled, plans_dir, pack, rules):
         assert got["Completeness"] == expected["completeness"]
         assert got["Open actions"] == expected["open_actions"]
         assert got["Overdue actions"] == expected["overdue_actions"]
+        flags = account_row(plan, rules, pack.rates).flags
+        for flag in set(FLAGS) - {"CONCENTRATION", "OWNER_LOAD", "DATA_ERROR"}:
+            assert got[FLAG_LABELS[flag]] == ("yes" if flag in flags else None), flag
         for label, key in (("Pipeline", "pipeline"), ("Revenue", "revenue_current")):
             if expected[key] is None:
                 assert got[label] is None

@@ -43,12 +43,12 @@ FLAG_LABELS = {
     "NO_CHAMPION": "No champion",
     "NO_EXEC_SPONSOR": "No executive sponsor",
     "SINGLE_THREADED": "Single-threaded",
-    "OVERDUE_ACTIONS": "Overdue actions",
+    "OVERDUE_ACTIONS": "Actions overdue",
     "HIGH_RISK": "High risk",
     "RENEWAL_DUE": "Renewal due",
     "CONCENTRATION": "Revenue concentration",
     "OWNER_LOAD": "Owner overloaded",
-    "DATA_ERROR": "Data errors",
+    "DATA_ERROR": "Values ignored",
 }
 MONEY_COLUMNS = (
     "revenue_current",

@@ -235,10 +235,11 @@ def _position(
         "revenue_rank": ranked.index(mine) + 1,
         "revenue_share": mine.get("Revenue share"),
         "pareto": mine.get("Pareto"),
-        "flags": [
-            f
-            for f in FLAGS
-            if str(mine.get(f, "")).strip().lower()
-            in ("true", "1", "yes", "✓", "x", "1.0")
-        ],
+        "flags": [flag for flag in FLAGS if _raised(mine, flag)],
     }
+
+
+def _raised(account: Mapping[str, Any], flag: str) -> bool:
+    """A flag column of an Accounts row, headed by its label (or code, before 0.2)."""
+    value = account.get(FLAG_LABELS[flag], account.get(flag, ""))
+    return str(value).strip().lower() in ("true", "1", "yes", "✓", "x", "1.0")

@@ -16,7 +16,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from xlplan.core.portfolio import FLAGS
+from xlplan.core.portfolio import FLAG_LABELS, FLAGS
 from xlplan.model.pack import Pack
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio
 from xlplan.workbook.files import WORKBOOK_OPTIONS
@@ -271,7 +271,7 @@ class _Writer(SheetWriter):
             f"One row per plan, as of {p.as_of:%d %b %Y}; money in {p.base_currency}.",
         )
         headers = [(label, kind) for _, label, kind in ACCOUNT_COLUMNS]
-        headers += [(flag, "text") for flag in FLAGS] + [("File", "text")]
+        headers += [(FLAG_LABELS[flag], "text") for flag in FLAGS] + [("File", "text")]
         rows = []
         for account, source in zip(p.accounts, p.sources, strict=True):
             row = [account.values.get(key) for key, _, _ in ACCOUNT_COLUMNS]
