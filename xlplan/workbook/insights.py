@@ -11,6 +11,7 @@ reads this sheet: it holds no table and no defined name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
@@ -72,11 +73,23 @@ def insight_formula(insight: Insight, arguments: str) -> str:
     return f'=IFERROR({call},"{NEEDS_ADD_IN}")'
 
 
+def _print_setup(sheet: Any, pack: Pack) -> None:
+    """Printed like the plan's other sheets: landscape A4, one page wide."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    company = pack.brand.company_name[:60].replace("&", "&&")
+    sheet.set_header(f"&L&8{company}&R&8&A")
+    sheet.set_footer("&L&8Confidential: internal account plan&R&8Page &P of &N")
+
+
 def add_insights_sheet(
     book: Workbook, pack: Pack, styles: Styles, positions: dict[str, tuple[int, int]]
 ) -> None:
     """Write the Insights sheet after the plan's own sheets."""
     sheet = book.add_worksheet(INSIGHTS_SHEET)
+    _print_setup(sheet, pack)
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 2)
     sheet.set_column(1, 1, 34)
