@@ -63,7 +63,11 @@ def _look(content: bytes) -> dict[str, Any]:
                     c.number_format,
                     (c.font.name, c.font.sz, c.font.b, c.font.i, c.font.color),
                     (c.fill.fill_type, c.fill.fgColor.rgb),
-                    (c.alignment.horizontal, c.alignment.vertical, c.alignment.wrap_text),
+                    (
+                        c.alignment.horizontal,
+                        c.alignment.vertical,
+                        c.alignment.wrap_text,
+                    ),
                 )
                 for row in sheet.iter_rows()
                 for c in row
@@ -98,9 +102,7 @@ def test_block_rows_look_exactly_like_cell_by_cell_rows(
     assert len(fast_look["Stakeholders"]["cells"]) > 30 * 13
 
 
-def test_hostile_text_and_every_value_type_survive(
-    plans_dir, pack, rules, monkeypatch
-):
+def test_hostile_text_and_every_value_type_survive(plans_dir, pack, rules, monkeypatch):
     portfolio = _portfolio(plans_dir, pack, rules)
     first = portfolio.details["stakeholders"][0]
     first.update(
@@ -142,7 +144,9 @@ def test_the_sheet_xml_is_well_formed_and_has_no_raw_control_characters(
 
     portfolio = _portfolio(plans_dir, pack, rules)
     portfolio.details["actions"][0]["action_step"] = HOSTILE
-    package = zipfile.ZipFile(io.BytesIO(write.build_portfolio_workbook(portfolio, pack)))
+    package = zipfile.ZipFile(
+        io.BytesIO(write.build_portfolio_workbook(portfolio, pack))
+    )
     for name in package.namelist():
         if name.endswith(".xml"):
             text = package.read(name).decode("utf-8")
@@ -150,9 +154,7 @@ def test_the_sheet_xml_is_well_formed_and_has_no_raw_control_characters(
             ET.fromstring(text)
 
 
-def test_a_number_that_is_not_finite_fails_as_xlsxwriter_fails(
-    plans_dir, pack, rules
-):
+def test_a_number_that_is_not_finite_fails_as_xlsxwriter_fails(plans_dir, pack, rules):
     portfolio = _portfolio(plans_dir, pack, rules)
     portfolio.details["kpis"][0]["actual"] = float("nan")
     with pytest.raises(TypeError, match="NAN/INF"):

@@ -31,9 +31,13 @@ SAFE_TEXT = 32767 // 2
 class TableSheet(Worksheet):
     """An XlsxWriter worksheet that can hold one block of pre-rendered rows."""
 
+    dim_rowmin: int | None  # XlsxWriter's first and last used rows, zero-based
+    dim_rowmax: int | None
+
     def __init__(self) -> None:
         super().__init__()
         self.block: tuple[int, int, str] | None = None
+        self.serials: dict[dt.date, float] = {}
 
     def set_block(self, first: int, last: int, last_col: int, xml: str) -> None:
         """Rows ``first`` to ``last`` (zero-based) as ``<row>`` XML, columns 0 to ``last_col``.
@@ -51,7 +55,7 @@ class TableSheet(Worksheet):
         self._check_dimensions(last, last_col)
         self.block = (first, last, xml)
 
-    def add_table(  # type: ignore[override]
+    def add_table(
         self,
         first_row: int,
         first_col: int,
@@ -73,7 +77,9 @@ class TableSheet(Worksheet):
         )
         if not plain or last_row <= first_row + 1:
             return super().add_table(first_row, first_col, last_row, last_col, options)
-        result = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        result = super().add_table(
+            first_row, first_col, first_row + 1, last_col, options
+        )
         if result == 0:
             table = self.tables[-1]
             table["range"] = table["a_range"] = xl_range(
@@ -124,7 +130,10 @@ def render_rows(
     types them, and booleans read "yes" or "no". Text is never a formula.
     """
     columns = [(xl_col_to_name(c), f._get_xf_index()) for c, f in enumerate(formats)]
-    share = sheet.str_table._get_shared_string_index
+    # Texts already shared are looked up here and counted once at the end:
+    # the shared-string table's own method costs a call per cell.
+    shared = sheet.str_table
+    known, share, repeats = shared.string_table, shared._get_shared_string_index, 0
     parts: list[str] = []
     add = parts.append
     for r, row in enumerate(rows, start=top + 1):
@@ -132,14 +141,20 @@ def render_rows(
         for (letter, style), value in zip(columns, row, strict=False):
             kind = type(value)
             if kind is str and value:
-                if len(value) > SAFE_TEXT:
-                    value = _fit_text(value)
-                add(f'<c r="{letter}{r}" s="{style}" t="s"><v>{share(value)}</v></c>')
+                index = known.get(value)
+                if index is None:
+                    index = share(_fit_text(value))
+                else:
+                    repeats += 1
+                add(f'<c r="{letter}{r}" s="{style}" t="s"><v>{index}</v></c>')
             elif kind is int or (kind is float and math.isfinite(value)):
                 add(f'<c r="{letter}{r}" s="{style}"><v>{value:.16G}</v></c>')
+            elif value is None:
+                add(f'<c r="{letter}{r}" s="{style}"/>')
             else:
                 add(_other_cell(sheet, f"{letter}{r}", style, value))
         add("</row>")
+    shared.count += repeats
     if rows:
         sheet.set_block(top, top + len(rows) - 1, len(formats) - 1, "".join(parts))
 
@@ -151,12 +166,7 @@ def _other_cell(sheet: TableSheet, ref: str, style: int, value: Any) -> str:
     if isinstance(value, bool):
         text = "yes" if value else "no"
     elif isinstance(value, (dt.date, dt.datetime)):
-        day = (
-            value
-            if isinstance(value, dt.datetime)
-            else dt.datetime.combine(value, dt.time())
-        )
-        return _number_cell(ref, style, sheet._convert_date_time(day))
+        return _number_cell(ref, style, _serial(sheet, value))
     elif isinstance(value, (int, float)):
         return _number_cell(ref, style, value)
     elif isinstance(value, tuple):
@@ -165,6 +175,19 @@ def _other_cell(sheet: TableSheet, ref: str, style: int, value: Any) -> str:
         text = str(value)
     index = sheet.str_table._get_shared_string_index(_fit_text(text))
     return f'<c r="{ref}" s="{style}" t="s"><v>{index}</v></c>'
+
+
+def _serial(sheet: TableSheet, value: dt.date) -> float:
+    """A date's Excel serial, as ``write_datetime`` computes it; remembered per date."""
+    serial = sheet.serials.get(value)
+    if serial is None:
+        day = (
+            value
+            if isinstance(value, dt.datetime)
+            else dt.datetime.combine(value, dt.time())
+        )
+        serial = sheet.serials[value] = sheet._convert_date_time(day)
+    return serial
 
 
 def _number_cell(ref: str, style: int, number: float) -> str:
