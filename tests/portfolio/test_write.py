@@ -200,3 +200,28 @@ def test_a_plan_with_hostile_text_rolls_up(pack, tmp_path):
         )
     ]
     assert "=1+1 & <b>🚀</b>" in names
+
+
+def test_a_table_sheet_keeps_cells_above_and_below_its_block_and_refuses_overlap():
+    import xlsxwriter
+
+    from xlplan.portfolio.sheet_rows import TableSheet, render_rows
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Rows", worksheet_class=TableSheet)
+    plain, day = book.add_format(), book.add_format({"num_format": "d mmm yyyy"})
+    sheet.write_string(0, 0, "above")
+    render_rows(sheet, 1, [[2.5, "a"], [dt.date(2026, 1, 2), None]], [plain, day])
+    sheet.write_string(5, 1, "below")
+    book.close()
+    cells = list(openpyxl.load_workbook(buffer)["Rows"].iter_rows(values_only=True))
+    assert cells[:3] == [("above", None), (2.5, "a"), (46024, None)]
+    assert cells[5] == (None, "below")
+
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    sheet = book.add_worksheet("Rows", worksheet_class=TableSheet)
+    render_rows(sheet, 1, [["a"]], [book.add_format()])
+    sheet.write_string(1, 0, "again")
+    with pytest.raises(RuntimeError, match="Row 2 of Rows was written twice"):
+        book.close()

@@ -151,8 +151,12 @@ class SheetWriter:
 
     # ------------------------------------------------------------ helpers
 
-    def _sheet(self, name: str, title: str, note: str) -> Worksheet:
-        sheet = self.book.add_worksheet(name, worksheet_class=self.sheet_class)
+    def _sheet(
+        self, name: str, title: str, note: str, *, cell_by_cell: bool = False
+    ) -> Worksheet:
+        """A titled sheet; ``cell_by_cell`` when cells of its table are rewritten."""
+        kind = Worksheet if cell_by_cell else self.sheet_class
+        sheet = self.book.add_worksheet(name, worksheet_class=kind)
         sheet.hide_gridlines(2)
         sheet.write_string(0, 0, title, self.title)
         sheet.write_string(1, 0, note, self.muted)
