@@ -170,6 +170,7 @@ class _DiffWriter(SheetWriter):
             "What changed",
             f"Every change per account from {self.period}; money in "
             f"{self.diff.currency}, goals and KPIs as attainment.",
+            cell_by_cell=True,  # Before and After take each change's own format
         )
         headers = [
             ("Plan ID", "text"),
