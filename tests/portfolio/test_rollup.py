@@ -166,6 +166,13 @@ def test_csv_export_is_safe_against_formula_injection():
     assert safe_cell("+44 20") == "'+44 20" and safe_cell("Acme") == "Acme"
 
 
+def test_csv_money_has_no_binary_noise():
+    from xlplan.portfolio.service import safe_cell
+
+    assert str(safe_cell(240300.00000000003)) == "240300.0"
+    assert safe_cell(0.1 + 0.2) == 0.3 and safe_cell(1234567.891) == 1234567.891
+
+
 def test_owner_and_tier_filters(plans_dir, tmp_path):
     out = tmp_path / "maya.xlsx"
     result = CliRunner().invoke(
@@ -265,3 +272,21 @@ def test_parquet_export(plans_dir, tmp_path):
     table = pq.read_table(tmp_path / "pq" / "accounts.parquet")
     assert table.num_rows == 12 and "health" in table.column_names
     assert pq.read_table(tmp_path / "pq" / "stakeholders.parquet").num_rows > 30
+
+
+def test_a_filter_matching_no_plan_is_warned(plans_dir, tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "rollup",
+            str(plans_dir),
+            "-o",
+            str(tmp_path / "p.xlsx"),
+            "-j",
+            "1",
+            "--owner",
+            "Nobody",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "no plan has owner 'Nobody'" in result.output

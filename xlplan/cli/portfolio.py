@@ -154,6 +154,17 @@ def rollup(
     if show:
         click.echo("", err=True)
     print_rollup(portfolio, output)
+    if (owner or tier) and not portfolio.plans and portfolio.files_read:
+        wanted = " and ".join(
+            f"{name} '{value}'"
+            for name, value in (("owner", owner), ("tier", tier))
+            if value
+        )
+        click.echo(
+            f"  warning: no plan has {wanted}; check the spelling against the "
+            "Owners sheet of an unfiltered rollup.",
+            err=True,
+        )
     if history is not None:
         done = "replaced" if portfolio.snapshot_replaced else "saved"
         click.echo(f"  snapshot as of {portfolio.as_of:%Y-%m-%d} {done} in {history}")

@@ -134,6 +134,10 @@ def safe_cell(value: Any) -> Any:
         return "'" + value
     if isinstance(value, tuple):
         return safe_cell("; ".join(map(str, value)))
+    if isinstance(value, float):
+        # Converted money carries binary noise (240300.00000000003); 12
+        # significant digits keep every figure a plan can hold exact.
+        return float(f"{value:.12g}")
     return value
 
 
