@@ -180,6 +180,7 @@ class SheetWriter:
             width = max(
                 {"text": 22, "date": 12, "money": 13}.get(kind, 11),
                 min(len(label) + 2, 24),
+                _text_width(rows, col) if kind == "text" else 0,
             )
             total += width
             sheet.set_column(col, col, width, self.formats[kind])
@@ -596,3 +597,9 @@ class _Writer(SheetWriter):
         chart.set_y_axis({"reverse": True, "crossing": "max"})
         chart.set_legend({"none": True})
         return chart
+
+
+def _text_width(rows: Sequence[Sequence[Any]], col: int) -> int:
+    """A text column wide enough for its longer values (sampled), at most 40."""
+    longest = max((len(str(row[col])) for row in rows[:500] if row[col]), default=0)
+    return min(longest + 2, 40)
