@@ -11,7 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Pt
 
@@ -169,6 +174,8 @@ def draw_chart(slide: Any, box: Box, block: Chart, style: Style) -> Drawn:
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(10)
     chart.category_axis.tick_labels.font.size = Pt(10)
+    # Names at the chart's edge, clear of bars that run below zero.
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     chart.value_axis.tick_labels.font.size = Pt(9)
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.tick_labels.number_format = block.number_format

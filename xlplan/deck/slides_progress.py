@@ -28,6 +28,7 @@ from xlplan.model.plan import Row
 TIMELINE_DAYS = 90
 TIMELINE_PER_SLIDE = 8
 CLOSED_PROGRESS = ("Done", "Cancelled")
+CHART_FLOOR, CHART_CEILING = -1.0, 2.0  # KPI progress drawn from -100% to 200%
 
 
 def goals(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
@@ -90,14 +91,24 @@ def _kpi_chart(kpis: Sequence[Row]) -> Chart | None:
     rows = [r for r in _latest_kpis(kpis) if r.get("attainment") is not None]
     if not rows:
         return None
-    names = tuple(_kpi_name(r) for r in rows)
-    progress = tuple(float(r["attainment"]) for r in rows)
+    values = [float(r["attainment"]) for r in rows]
+    # A far-off KPI would squash every other bar: draw it at the scale's edge
+    # and give its real figure in the category name.
+    names = tuple(
+        _kpi_name(r) + ("" if _on_scale(v) else f" ({v:.0%})")
+        for r, v in zip(rows, values, strict=True)
+    )
+    progress = tuple(min(max(v, CHART_FLOOR), CHART_CEILING) for v in values)
     return Chart(
         "Progress from baseline to target (latest period)",
         names,
         (("Target", tuple(1.0 for _ in rows)), ("Progress", progress)),
         "0%",
     )
+
+
+def _on_scale(value: float) -> bool:
+    return CHART_FLOOR <= value <= CHART_CEILING
 
 
 def _kpi_name(row: Row) -> str:
