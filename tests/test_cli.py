@@ -296,3 +296,18 @@ def test_written_workbooks_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "Acme.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+def test_new_with_macros_writes_a_macro_enabled_plan_that_reads_back(tmp_path):
+    import zipfile
+
+    from xlplan.workbook.reader import read_plan
+
+    result = CliRunner().invoke(main, ["new", "Acme", "-o", str(tmp_path), "--macros"])
+    assert result.exit_code == 0, result.output
+    (path,) = tmp_path.glob("*")
+    assert path.name == "Acme.xlsm"
+    with zipfile.ZipFile(path) as package:
+        assert "xl/vbaProject.bin" in package.namelist()
+    read = read_plan(path.read_bytes(), str(path))
+    assert read.plan is not None and read.plan.value("plan", "account_name") == "Acme"

@@ -48,6 +48,11 @@ from xlplan.cli.portfolio import print_rollup
     show_default=True,
     help="Folder for the new workbooks.",
 )
+@click.option(
+    "--macros",
+    is_flag=True,
+    help="Write macro-enabled plans (.xlsm) with xlplan's buttons (needs the xlwings add-in).",
+)
 @pack_option
 @as_of_option
 @force_option
@@ -59,6 +64,7 @@ def new(
     date_order: str | None,
     out_dir: Path,
     pack_dir: Path | None,
+    macros: bool,
     as_of: dt.date | None,
     force: bool,
 ) -> None:
@@ -97,7 +103,19 @@ def new(
         plans = [new_plan_input(pack, str(account).strip(), today)]
     for plan in plans:
         plan.as_of = as_of
-    written = write_plans(pack, plans, out_dir, force=force)
+    if macros:
+        from xlplan.excel.xlsm import build_macro_workbook
+
+        written = write_plans(
+            pack,
+            plans,
+            out_dir,
+            force=force,
+            build=lambda p, raw, day: build_macro_workbook(p, raw, today=day),
+            suffix=".xlsm",
+        )
+    else:
+        written = write_plans(pack, plans, out_dir, force=force)
     for path in written:
         click.echo(f"Wrote {path}")
     noun = "workbook" if len(written) == 1 else "workbooks"

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,13 @@ def write_plans(
     force: bool = False,
     stems: list[str] | None = None,
     today: dt.date | None = None,
+    build: Callable[[Pack, PlanInput, dt.date | None], bytes] | None = None,
+    suffix: str = ".xlsx",
 ) -> list[Path]:
     """Write one workbook per plan into ``out_dir``, named after the account.
+
+    ``build`` makes a workbook's bytes (default: the plain .xlsx plan);
+    ``suffix`` names the files (".xlsm" for the macro-enabled plan).
 
     Every target is checked and every workbook built before any file is
     written, so a refused overwrite or a bad plan leaves the folder as it was.
@@ -52,7 +58,7 @@ def write_plans(
     """
     taken: set[str] = set()
     names = stems or [safe_stem(p.account_name) for p in plans]
-    targets = [unique_path(out_dir, name, ".xlsx", taken) for name in names]
+    targets = [unique_path(out_dir, name, suffix, taken) for name in names]
     _check_output_folder(out_dir)
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
@@ -67,7 +73,8 @@ def write_plans(
             hint="Pass --force to replace them, or choose another output folder.",
         )
     started = time.perf_counter()
-    contents = [build_plan_workbook(pack, plan, today=today).content for plan in plans]
+    make = build or (lambda p, raw, day: build_plan_workbook(p, raw, today=day).content)
+    contents = [make(pack, plan, today) for plan in plans]
     log.info(
         "built %d workbooks in %.3fs", len(contents), time.perf_counter() - started
     )
