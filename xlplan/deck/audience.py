@@ -21,7 +21,7 @@ from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.deck.blocks import clean_text
 from xlplan.model.pack import Audience as FieldAudience
-from xlplan.model.pack import Pack, SectionKind, SectionSpec
+from xlplan.model.pack import Brand, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan, Row
 
 SINGLE_SECTIONS = ("plan", "profile")
@@ -51,6 +51,7 @@ class DeckData:
     rows: Mapping[str, tuple[Row, ...]]
     figures: Mapping[str, Any] = field(default_factory=dict)
     labels: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    lights: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def internal(self) -> bool:
@@ -65,6 +66,10 @@ class DeckData:
         """A section's visible rows, empty when none may be shown."""
         return self.rows.get(section, ())
 
+    def tone(self, section: str, name: str, value: Any) -> str:
+        """The brand's traffic light for a value: good, warn, bad, muted or ""."""
+        return self.lights.get((section, name), {}).get(str(value), "")
+
     def label(self, section: str, name: str) -> str:
         """The pack's label of a field, for column headings."""
         return self.labels.get((section, name), name.replace("_", " ").capitalize())
@@ -77,6 +82,7 @@ def build_deck_data(
     *,
     client_rows: Mapping[str, Any],
     company: str,
+    brand: Brand | None = None,
     flags: Sequence[str] = (),
     portfolio: Mapping[str, Any] | None = None,
 ) -> DeckData:
@@ -99,6 +105,11 @@ def build_deck_data(
     if audience is Audience.INTERNAL:
         figures = _internal_figures(plan, rules, flags, portfolio)
     labels = {(s.key, f.name): f.label for s in pack.sections for f in s.fields}
+    lights = {
+        (s.key, f.name): (brand or pack.brand).lights_for(s.key, f)
+        for s in pack.sections
+        for f in s.fields
+    }
     return DeckData(
         audience=audience,
         as_of=plan.as_of,
@@ -107,6 +118,7 @@ def build_deck_data(
         rows={k: v for k, v in rows.items() if v},
         figures=figures,
         labels=labels,
+        lights=lights,
     )
 
 

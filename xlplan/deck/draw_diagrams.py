@@ -13,7 +13,15 @@ from xlplan.deck.blocks import (
     Timeline,
 )
 from xlplan.deck.fit import Measure, fit_text
-from xlplan.deck.shapes import Box, Drawn, Style, points, style_run, text_box
+from xlplan.deck.shapes import (
+    TONE_COLOURS,
+    Box,
+    Drawn,
+    Style,
+    points,
+    style_run,
+    text_box,
+)
 
 MAP_ACROSS = 8  # people side by side on one level of the map
 MAP_LEVELS = 4  # reporting levels drawn
@@ -92,15 +100,6 @@ def _levels(block: OrgMap) -> list[list[Any]]:
     return levels
 
 
-_TONE_COLOURS = {
-    "good": "good",
-    "warn": "warn",
-    "bad": "bad",
-    "muted": "computed",
-    "": "computed",
-}
-
-
 def _person_box(
     slide: Any, box: Box, person: Any, style: Style, shortened: list[str]
 ) -> Any:
@@ -108,7 +107,7 @@ def _person_box(
     shape.adjustments[0] = 0.12
     shape.fill.solid()
     shape.fill.fore_color.rgb = style.rgb(
-        _TONE_COLOURS.get(person.tone, "computed"), "F2F2F2"
+        TONE_COLOURS.get(person.tone, "computed"), "F2F2F2"
     )
     shape.line.color.rgb = style.rgb("primary")
     shape.line.width = Pt(0.75)
@@ -160,7 +159,7 @@ def _legend(
             MSO_SHAPE.RECTANGLE, *Box(x, box.y + 2, 10, 10).emu()
         )
         swatch.fill.solid()
-        swatch.fill.fore_color.rgb = style.rgb(_TONE_COLOURS.get(tone, "computed"))
+        swatch.fill.fore_color.rgb = style.rgb(TONE_COLOURS.get(tone, "computed"))
         swatch.line.color.rgb = style.rgb("muted")
         swatch.shadow.inherit = False
         width = Measure(style.body_font, 9).width(label) + 4

@@ -11,7 +11,7 @@ from xlplan.deck.blocks import (
     Table,
 )
 from xlplan.deck.fit import Measure, fit_text
-from xlplan.deck.shapes import EMU_PER_PT, Box, Drawn, Style
+from xlplan.deck.shapes import EMU_PER_PT, TONE_COLOURS, Box, Drawn, Style
 
 CELL_MARGIN = 5.0  # points, left and right of table text
 CELL_PAD = 3.0  # points, above and below
@@ -109,9 +109,6 @@ def _cut_row(
     return tuple(out)
 
 
-_TONE_FILLS = {"good": "good", "warn": "warn", "bad": "bad", "muted": "computed"}
-
-
 def _write_table(
     slide: Any,
     box: Box,
@@ -146,7 +143,7 @@ def _write_table(
         tone = block.tones[r - 1] if r - 1 < len(block.tones) else ""
         for col, text in enumerate(row):
             fill = (
-                _TONE_FILLS.get(tone, band)
+                TONE_COLOURS.get(tone, band)
                 if col == block.tone_column and tone
                 else band
             )

@@ -73,6 +73,7 @@ def render_plan_deck(
         audience,
         client_rows=settings.deck.get("client_rows") or {},
         company=settings.brand.company_name,
+        brand=settings.brand,
         flags=flags,
         portfolio=portfolio,
     )

@@ -58,6 +58,10 @@ class Box:
         return boxes
 
 
+# Traffic-light tones and the brand colour each is drawn in.
+TONE_COLOURS = {"good": "good", "warn": "warn", "bad": "bad", "muted": "computed"}
+
+
 @dataclass(frozen=True)
 class Style:
     """Brand colours and fonts the drawn shapes use."""

@@ -200,7 +200,7 @@ def _people_internal(data: DeckData) -> list[Slide]:
                 format_value(r.get("our_connector")),
             )
         )
-        tones.append(_tone(r.get("relationship_status")))
+        tones.append(_relationship_tone(data, r))
     table = Table(
         ("Name", "Title", "Role", "Influence", "Relationship", "Our connector"),
         tuple(rows),
@@ -209,24 +209,18 @@ def _people_internal(data: DeckData) -> list[Slide]:
         4,
     )
     slides = [Slide("people", "Who is involved", (table,))]
-    slides.append(_map_slide(people))
+    slides.append(_map_slide(data, people))
     return slides
 
 
-_TONES = {
-    "Mentor": "good",
-    "Supporter": "good",
-    "Neutral": "warn",
-    "Non-supporter": "bad",
-    "Opponent": "bad",
-}
+def _relationship_tone(data: DeckData, row: Row) -> str:
+    status = row.get("relationship_status")
+    return (
+        data.tone("stakeholders", "relationship_status", status) if status else "muted"
+    )
 
 
-def _tone(status: Any) -> str:
-    return _TONES.get(str(status), "") if status else "muted"
-
-
-def _map_slide(people: Sequence[Row]) -> Slide:
+def _map_slide(data: DeckData, people: Sequence[Row]) -> Slide:
     names = {str(r.get("name")) for r in people}
     persons = []
     for r in people:
@@ -243,7 +237,7 @@ def _map_slide(people: Sequence[Row]) -> Slide:
                 name=clean_text(r.get("name")),
                 title=clean_text(r.get("title")),
                 reports_to=str(boss) if boss and str(boss) in names else None,
-                tone=_tone(r.get("relationship_status")),
+                tone=_relationship_tone(data, r),
                 role=role or format_value(r.get("buying_role")),
             )
         )
@@ -323,7 +317,8 @@ def market(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
             for r in forces
         )
         tones = tuple(
-            _POSITION_TONES.get(str(r.get("client_position")), "") for r in forces
+            data.tone("five_forces", "client_position", r.get("client_position"))
+            for r in forces
         )
         blocks.append(Table(("Force", "Client position"), rows, (3, 2), tones, 1))
     if competitors:
@@ -343,9 +338,6 @@ def market(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     if not blocks:
         return []
     return [Slide("market", "Market", tuple(blocks))]
-
-
-_POSITION_TONES = {"Advantage": "good", "Neutral": "warn", "Disadvantage": "bad"}
 
 
 def value(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
@@ -375,7 +367,9 @@ def value(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
             )
             for r in commitments
         )
-        tones = tuple(_MET_TONES.get(str(r.get("met")), "") for r in commitments)
+        tones = tuple(
+            data.tone("commitments", "met", r.get("met")) for r in commitments
+        )
         blocks.append(
             Table(
                 ("Commitment", "Metric", "Promised", "Latest", "Status"),
@@ -388,6 +382,3 @@ def value(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     if not blocks:
         return []
     return [Slide("value", "How we add value", tuple(blocks))]
-
-
-_MET_TONES = {"Met": "good", "Missed": "bad"}

@@ -256,13 +256,10 @@ def actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         tones.append(
             "bad"
             if r.get("overdue")
-            else _PROGRESS_TONES.get(str(r.get("progress")), "")
+            else data.tone("actions", "progress", r.get("progress"))
         )
     table = Table(tuple(columns), tuple(rows), tuple(widths), tuple(tones), 3)
     return [Slide("actions", "Action plan", (table,))]
-
-
-_PROGRESS_TONES = {"Done": "good", "Blocked": "bad", "Cancelled": "muted"}
 
 
 def risks(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
@@ -283,10 +280,7 @@ def risks(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         )
         for r in risks
     )
-    tones = tuple(
-        {"High": "bad", "Medium": "warn", "Low": "good"}.get(str(r.get("severity")), "")
-        for r in risks
-    )
+    tones = tuple(data.tone("risks", "severity", r.get("severity")) for r in risks)
     blocks: list[Any] = [
         Table(
             ("Risk", "Severity", "Mitigation", "Owner", "Status"),
