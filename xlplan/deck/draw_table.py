@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lxml.etree import SubElement
+from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from xlplan.deck.blocks import (
@@ -193,9 +194,6 @@ def _fill_cell(
     SubElement(SubElement(cell_props, _a("solidFill")), _a("srgbClr"), val=shade)
 
 
-_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
 def _run_props(
     parent: Any, tag: str, size: str, bold: bool, ink: str, font: str
 ) -> None:
@@ -205,7 +203,7 @@ def _run_props(
 
 
 def _a(tag: str) -> str:
-    return f"{{{_DRAWING}}}{tag}"
+    return qn(f"a:{tag}")
 
 
 def _hex(value: str, fallback: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 
 from xlplan.deck.audience import Audience, build_deck_data
@@ -110,7 +111,6 @@ def _style(pack: Pack) -> Style:
 # replaces them, so the shipped template takes any organisation's look.
 _DEFAULT_LOOK = {"1F3A5F": "primary", "2E86AB": "accent", "6B7280": "muted"}
 _DEFAULT_FONT = "Calibri"
-_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _rebrand(deck: PresentationType, style: Style) -> None:
@@ -119,11 +119,11 @@ def _rebrand(deck: PresentationType, style: Style) -> None:
         layout for m in deck.slide_masters for layout in m.slide_layouts
     ]
     for owner in owners:
-        for colour in owner._element.iter(f"{{{_DRAWING_NS}}}srgbClr"):
+        for colour in owner._element.iter(qn("a:srgbClr")):
             role = _DEFAULT_LOOK.get(colour.get("val", "").upper())
             if role:
                 colour.set("val", str(style.rgb(role)))
-        for font in owner._element.iter(f"{{{_DRAWING_NS}}}latin"):
+        for font in owner._element.iter(qn("a:latin")):
             if font.get("typeface") == _DEFAULT_FONT:
                 font.set("typeface", style.heading_font)
 
