@@ -209,8 +209,8 @@ def _check_bomb(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
-    """Parse one XML part, refusing DTDs (entity-expansion bombs)."""
+def _required_bytes(package: zipfile.ZipFile, name: str) -> bytes:
+    """One part's bytes, checked for DTDs; a missing part is a damaged package."""
     data = _read_bytes(package, name)
     if data is None:
         raise PlanFileError(
@@ -218,7 +218,7 @@ def read_xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
             f"Part {name} is missing.",
             hint="Save the workbook again from Excel.",
         )
-    return _parse_xml(name, data)
+    return data
 
 
 def _parse_xml(name: str, data: bytes) -> ElementTree.Element:
@@ -262,28 +262,48 @@ def read_package(
     ``None``), or, with an empty set, later for each sheet asked about.
     """
     result = Package(zipped=package)
-    book = read_xml(package, "xl/workbook.xml")
-    pr = book.find(f"{_MAIN}workbookPr")
-    flag = pr.get("date1904", "") if pr is not None else ""
-    result.date1904 = flag.lower() in ("1", "true")
+    book = _parse_workbook(_required_bytes(package, "xl/workbook.xml"))
+    result.date1904 = book.date1904
+    result.names = dict(book.names)
     targets = _relationships(package, "xl/workbook.xml")
-    for sheet in book.iter(f"{_MAIN}sheet"):
-        name = sheet.get("name", "")
+    for name, relationship in book.sheets:
         result.sheets.append(name)
-        target = targets.get(sheet.get(f"{_REL}id", ""))
+        target = targets.get(relationship)
         if target:
             result.sheet_paths[name] = target
-    for defined in book.iter(f"{_MAIN}definedName"):
-        if defined.get("localSheetId") is None and defined.text:
-            cell = _named_cell(defined.text.strip())
-            if cell:
-                result.names[defined.get("name", "")] = cell
     for name, path in result.sheet_paths.items():
         for table in _sheet_tables(package, name, path):
             result.tables[table.name.casefold()] = table
         if error_sheets is None or name in error_sheets:
             result.sheet_errors(name)
     return result
+
+
+@dataclass(frozen=True)
+class _WorkbookPart:
+    """What xl/workbook.xml says: the date system, the sheets and the named cells."""
+
+    date1904: bool
+    sheets: tuple[tuple[str, str], ...]  # (sheet name, relationship id), in order
+    names: tuple[tuple[str, NamedCell], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_workbook(data: bytes) -> _WorkbookPart:
+    book = _parse_xml("xl/workbook.xml", data)
+    pr = book.find(f"{_MAIN}workbookPr")
+    flag = pr.get("date1904", "") if pr is not None else ""
+    sheets = tuple(
+        (sheet.get("name", ""), sheet.get(f"{_REL}id", ""))
+        for sheet in book.iter(f"{_MAIN}sheet")
+    )
+    names = []
+    for defined in book.iter(f"{_MAIN}definedName"):
+        if defined.get("localSheetId") is None and defined.text:
+            cell = _named_cell(defined.text.strip())
+            if cell:
+                names.append((defined.get("name", ""), cell))
+    return _WorkbookPart(flag.lower() in ("1", "true"), sheets, tuple(names))
 
 
 def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, str]:
