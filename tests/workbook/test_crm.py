@@ -118,3 +118,23 @@ def test_ambiguous_dates_need_an_order():
     assert parse_date("25/04/2020", "here") == dt.date(2020, 4, 25)
     with pytest.raises(ValueError, match="1900"):
         parse_date("1899-12-31", "here")
+
+
+SAMPLE_EXPORT = Path(__file__).parents[2] / "workbooks" / "crm" / "accounts.csv"
+
+
+def test_the_readme_sample_export_reads_as_the_readme_says(pack):
+    """README's example command: Segment mapped to the tier, US dates as mdy."""
+    mapping = parse_mapping(("Segment=account_tier",), pack)
+    result = read_accounts(SAMPLE_EXPORT, pack, TODAY, mapping, date_order="mdy")
+    by_name = {plan.account_name: plan for plan in result.plans}
+    assert len(by_name) == 5
+    northgate = by_name["Northgate Freight"].records
+    assert northgate["profile"]["account_tier"] == "Key"
+    assert northgate["profile"]["client_since"] == dt.date(2019, 3, 4)
+    assert northgate["profile"]["client_annual_revenue"] == 1.2e9
+    assert northgate["profile"]["hq_location"] == "Rotterdam, Netherlands"
+    assert northgate["plan"]["currency"] == "EUR"
+    assert "client_since" not in by_name["Brixworth Insurance"].records["profile"]
+    with pytest.raises(AccountsFileError, match="03/04/2019"):
+        read_accounts(SAMPLE_EXPORT, pack, TODAY, mapping)
