@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.oxml.shapes.autoshape import CT_Shape
 from pptx.shapes.autoshape import Shape
 from pptx.util import Inches
@@ -17,6 +18,7 @@ from tests.conftest import CORPUS
 from tests.deck.decks import RICH_SAMPLE, deck_of, plan_file, read_back, titles
 from tests.workbook.plans import sample_plans
 from xlplan.deck.audience import Audience
+from xlplan.deck.backdrop import LARGE_TEXT_CONTRAST, backdrop_colour, contrast
 from xlplan.deck.narrative import DeckTemplateError
 from xlplan.deck.render import default_template
 from xlplan.deck.template import TemplateError
@@ -175,3 +177,65 @@ def test_every_sample_plan_renders_on_every_template(
                 template,
             )
             assert len(deck.slides) >= 2, (stem, template)
+
+
+def _drawn_title_colour(slide) -> str:
+    """The colour of the slide's first drawn text (its title when no placeholder holds it)."""
+    for shape in slide.shapes:
+        if shape.has_text_frame and shape.text_frame.text.strip():
+            return str(shape.text_frame.paragraphs[0].runs[0].font.color.rgb)
+    raise AssertionError("slide has no text")
+
+
+def test_contrast_follows_wcag() -> None:
+    assert contrast("000000", "FFFFFF") == pytest.approx(21.0)
+    assert contrast("1F3A5F", "1F3A5F") == pytest.approx(1.0)
+    assert contrast("1F3A5F", "8031A7") < LARGE_TEXT_CONTRAST  # navy on purple
+    assert contrast("FFFFFF", "8031A7") >= LARGE_TEXT_CONTRAST
+
+
+def _banded_template(tmp_path: Path, colour: str) -> Path:
+    """A template whose title-less layout paints a band of ``colour`` where titles go."""
+    deck = Presentation()
+    layout = next(layout for layout in deck.slide_layouts if layout.name == "Blank")
+    for other in [layout_ for layout_ in deck.slide_layouts if layout_ is not layout]:
+        deck.slide_layouts.remove(other)
+    scratch = deck.slides.add_slide(layout)
+    band = scratch.shapes.add_shape(1, 0, 0, deck.slide_width, Inches(1.3))
+    band.fill.solid()
+    band.fill.fore_color.rgb = RGBColor.from_string(colour)
+    layout.shapes._spTree.append(band._element)
+    path = tmp_path / f"band-{colour}.pptx"
+    deck.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("band", "expected"), [("1F2A44", "FFFFFF"), ("FFFFFF", "1F3A5F")]
+)
+def test_a_drawn_title_stands_out_from_the_band_behind_it(
+    rich, tmp_path: Path, band: str, expected: str
+) -> None:
+    """Brand navy on a dark band turns white; on a white band it stays navy."""
+    plan, own_pack = rich
+    deck, _ = deck_of(
+        plan, own_pack, Audience.INTERNAL, template=_banded_template(tmp_path, band)
+    )
+    slide = deck.slides[2]  # after the title slide and the agenda
+    assert _drawn_title_colour(slide) == expected
+
+
+@pytest.mark.skipif(not CORPUS_TEMPLATES, reason="../shared/corpus is absent")
+def test_drawn_titles_read_on_a_real_template_band(rich) -> None:
+    """The Antwerp template paints a purple band under the title and has no title placeholder."""
+    template = CORPUS / "pptx" / "brand__antwerpen_2masters.pptx"
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.INTERNAL, template=template)
+    banded = 0
+    for slide in list(deck.slides)[1:]:
+        backdrop = backdrop_colour(slide, 40, 40)
+        if backdrop is not None:
+            banded += 1
+            colour = _drawn_title_colour(slide)
+            assert contrast(colour, backdrop) >= LARGE_TEXT_CONTRAST
+    assert banded >= 10

@@ -21,6 +21,7 @@ from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 
 from xlplan.deck.audience import Audience, build_deck_data
+from xlplan.deck.backdrop import backdrop_colour, readable_role
 from xlplan.deck.blocks import Chart, Slide, Table, clean_text
 from xlplan.deck.content import build_slides
 from xlplan.deck.draw import DRAWERS
@@ -101,7 +102,7 @@ def render_plan_deck(
 
 def _style(pack: Pack) -> Style:
     return Style(
-        colors=dict(pack.brand.colors),
+        colors={"white": "FFFFFF", **pack.brand.colors},
         heading_font=pack.brand.heading_font,
         body_font=pack.brand.body_font,
     )
@@ -185,28 +186,35 @@ class _Writer:
             holder.text_frame.text = title
             bottom = (holder.top + holder.height) / 12700
         else:
+            box = Box(MARGIN, MARGIN * 0.8, self.width - 2 * MARGIN, 36)
             text_box(
                 slide,
-                Box(MARGIN, MARGIN * 0.8, self.width - 2 * MARGIN, 36),
+                box,
                 title,
                 self.style,
                 26,
                 bold=True,
-                color="primary",
+                color=self._readable(slide, box.x + 10, box.y + 18, "primary"),
                 font=self.style.heading_font,
             )
             bottom = MARGIN * 0.8 + 40
         if subtitle:
+            box = Box(self.width / 2, bottom - 22, self.width / 2 - MARGIN, 16)
             text_box(
                 slide,
-                Box(self.width / 2, bottom - 22, self.width / 2 - MARGIN, 16),
+                box,
                 subtitle,
                 self.style,
                 12,
-                color="muted",
+                color=self._readable(slide, box.x + box.w - 10, box.y + 8, "muted"),
                 align=PP_ALIGN.RIGHT,
             )
         return bottom
+
+    def _readable(self, slide: Any, x: float, y: float, preferred: str) -> str:
+        """The colour role for text drawn at (x, y): ``preferred`` unless the
+        template paints a colour there it would not stand out from."""
+        return readable_role(self.style, backdrop_colour(slide, x, y), preferred)
 
     def _content_area(self, slide: Any, title_bottom: float) -> Box:
         bodies = self._layout_bodies(slide.slide_layout)
@@ -276,14 +284,15 @@ class _Writer:
         if holder is not None:
             holder.text_frame.text = spec.title
         else:
+            box = Box(MARGIN, self.height * 0.3, self.width - 2 * MARGIN, 60)
             text_box(
                 slide,
-                Box(MARGIN, self.height * 0.3, self.width - 2 * MARGIN, 60),
+                box,
                 spec.title,
                 self.style,
                 36,
                 bold=True,
-                color="primary",
+                color=self._readable(slide, box.x + 10, box.y + 30, "primary"),
                 font=self.style.heading_font,
             )
         sub = _placeholder(slide, (PP_PLACEHOLDER.SUBTITLE,))
