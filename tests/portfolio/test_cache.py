@@ -1,19 +1,37 @@
-"""The read cache: a re-run takes unchanged files from it and reads the rest."""
+"""The caches: a re-run reads and scores only the files that changed, and gives
+the portfolio a run without a cache gives."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import logging
 import pickle
 import zipfile
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import AS_OF
 from tests.workbook.plans import sample_plans
+from xlplan.core import portfolio as core_portfolio
+from xlplan.core.portfolio import AccountRow
+from xlplan.packs import init_pack, load_pack
 from xlplan.portfolio import cache as cache_module
 from xlplan.portfolio import gather
-from xlplan.portfolio.cache import ReadCache, content_key
+from xlplan.portfolio.cache import (
+    ROWS_FILE,
+    ROWS_MAGIC,
+    AccountRowCache,
+    ReadCache,
+    account_rows_key,
+    content_key,
+)
+from xlplan.portfolio.rollup import Portfolio
+from xlplan.portfolio.service import RollupRequest, run_rollup
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
 
@@ -114,3 +132,185 @@ def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, entry):
     (read,) = gather.read_all(files[:1], 1, cache=cache)
     assert calls == [files[0].name] and read.plan is not None
     assert cache.get(key, "again.xlsx") is not None
+
+
+# ---------------------------------------------------------------- account rows
+
+
+def _rollup(folder: Path, out: Path, pack, as_of, cache: Path | None) -> Portfolio:
+    request = RollupRequest(
+        paths=[folder], output=out, as_of=as_of, jobs=1, force=True, cache_dir=cache
+    )
+    return run_rollup(request, pack)
+
+
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    """Every sheet's cell values, as a reader of the workbook sees them."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {
+            ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def _figures(portfolio: Portfolio) -> tuple:
+    """Everything the Accounts and consolidated sheets show, in order."""
+    return (
+        [(dict(a.values), a.flags) for a in portfolio.accounts],
+        portfolio.sources,
+        portfolio.details,
+        portfolio.white_space,
+        portfolio.stages,
+        portfolio.totals(),
+        portfolio.issues,
+    )
+
+
+@pytest.fixture
+def scored(monkeypatch) -> list[str]:
+    """The plan ids the rollup scores (computes an Accounts row for)."""
+    seen: list[str] = []
+    real = core_portfolio.account_row
+    monkeypatch.setattr(
+        core_portfolio,
+        "account_row",
+        lambda plan, *args, **kwargs: (
+            seen.append(str(plan.plan_id)) or real(plan, *args, **kwargs)
+        ),
+    )
+    return seen
+
+
+def _stale_sooner(pack, folder: Path):
+    """A pack of its own files whose plans go stale after 10 days, not 90."""
+    target = init_pack(folder)
+    scoring = target / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8")
+    assert "stale_after_days: 90" in text
+    scoring.write_text(text.replace("stale_after_days: 90", "stale_after_days: 10"))
+    return load_pack(target)
+
+
+def _richer_euro(pack, folder: Path):
+    """The same pack in code, euros worth twice as much: same files, same hash."""
+    rates = {k: v * 2 if k == "EUR" else v for k, v in pack.rates.rates.items()}
+    return dc_replace(pack, rates=dc_replace(pack.rates, rates=rates))
+
+
+CHANGES = {
+    "a changed file": (None, None),
+    "another as-of date": (dt.timedelta(days=200), None),
+    "a pack with other rules": (None, _stale_sooner),
+    "a pack with other rates, changed in code": (None, _richer_euro),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_cached_rerun_gives_the_portfolio_of_an_uncached_run(
+    change, pack, tmp_path, scored
+):
+    shift, other_pack = CHANGES[change]
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    samples = sample_plans(pack)
+    for name, raw in samples.items():
+        (folder / f"{name}.xlsx").write_bytes(
+            build_plan_workbook(pack, raw, today=AS_OF).content
+        )
+    cache = tmp_path / "cache"
+    before = _rollup(folder, tmp_path / "before.xlsx", pack, AS_OF, cache)
+    assert len(scored) == len(samples)
+
+    raw = samples["halvorsen-logistics"]
+    raw.records["profile"]["revenue_current"] = 2_000_000
+    (folder / "halvorsen-logistics.xlsx").write_bytes(
+        build_plan_workbook(pack, raw, today=AS_OF).content
+    )
+    as_of = AS_OF + shift if shift else AS_OF
+    rollup_pack = other_pack(pack, tmp_path / "pack") if other_pack else pack
+    scored.clear()
+    cached = _rollup(folder, tmp_path / "cached.xlsx", rollup_pack, as_of, cache)
+    rescored = list(scored)
+    cold = _rollup(folder, tmp_path / "cold.xlsx", rollup_pack, as_of, None)
+
+    assert _figures(cached) == _figures(cold) != _figures(before)
+    assert _sheets(tmp_path / "cached.xlsx") == _sheets(tmp_path / "cold.xlsx")
+    if change == "a changed file":
+        assert rescored == [raw.records["plan"]["plan_id"]]
+    else:
+        assert sorted(rescored) == sorted(
+            r.records["plan"]["plan_id"] for r in samples.values()
+        )
+
+
+def test_account_rows_are_kept_per_as_of_date_and_pack(pack, rules, tmp_path):
+    row = AccountRow(
+        {"plan_id": "P-1", "last_reviewed_date": AS_OF}, frozenset({"STALE"})
+    )
+    key = account_rows_key(AS_OF, pack, rules)
+    stored = AccountRowCache.load(tmp_path, key)
+    stored.put("abc", row)
+    stored.save()
+
+    assert AccountRowCache.load(tmp_path, key).get("abc") == row
+    later = account_rows_key(AS_OF + dt.timedelta(days=1), pack, rules)
+    assert AccountRowCache.load(tmp_path, later).get("abc") is None
+    stricter = dc_replace(rules, stale_after_days=rules.stale_after_days - 1)
+    assert account_rows_key(AS_OF, pack, stricter) != key
+    assert account_rows_key(AS_OF, pack, rules) == key
+
+
+ran: list[str] = []
+
+
+def _record(text: str) -> None:
+    ran.append(text)
+
+
+class _Sneaky:
+    """A pickled object that runs a function of this module when it is unpickled."""
+
+    def __reduce__(self):
+        return (_record, ("unpickled",))
+
+
+def _signed(payload: bytes) -> bytes:
+    return ROWS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _bad_files(key: str) -> dict[str, bytes]:
+    good = pickle.dumps({"key": key, "rows": {}})
+    return {
+        "not ours": b"PK\x03\x04 something else",
+        "truncated": _signed(good)[:-5],
+        # Still a pickle, of another key: only the checksum tells it was changed.
+        "changed after writing": _signed(good).replace(
+            key.encode(), key[::-1].encode()
+        ),
+        "a class to run": _signed(pickle.dumps({"key": key, "rows": _Sneaky()})),
+        "the wrong shape": _signed(pickle.dumps(["key", key])),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_bad_files("")))
+def test_an_unusable_account_rows_file_is_ignored_with_a_warning_and_rewritten(
+    kind, pack, rules, files, tmp_path, caplog
+):
+    key = account_rows_key(AS_OF, pack, rules)
+    (tmp_path / "cache").mkdir()
+    path = tmp_path / "cache" / ROWS_FILE
+    path.write_bytes(_bad_files(key)[kind])
+    ran.clear()
+
+    with caplog.at_level(logging.WARNING, logger="xlplan.portfolio.cache"):
+        portfolio = _rollup(
+            files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "cache"
+        )
+    assert ran == []
+    assert "not a usable account rows file" in caplog.text
+    assert len(portfolio.accounts) == len(files)
+    rewritten = AccountRowCache.load(tmp_path / "cache", key)
+    digests = [m["file_sha256"] for m in portfolio.meta]
+    assert [rewritten.get(d) is not None for d in digests] == [True] * len(files)

@@ -18,6 +18,7 @@ from xlplan.core.rules import Rules
 from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
+from xlplan.portfolio.cache import AccountRowCache
 from xlplan.workbook.reader import SOURCE_ROW, PlanRead
 
 # Consolidated sections and the columns each shows (besides plan and source).
@@ -119,8 +120,14 @@ def build_portfolio(
     as_of: dt.date,
     owner: str | None = None,
     tier: str | None = None,
+    rows: AccountRowCache | None = None,
 ) -> Portfolio:
-    """The portfolio of the plans read, filtered by owner and tier."""
+    """The portfolio of the plans read, filtered by owner and tier.
+
+    With ``rows``, a plan whose file bytes were scored before on the same
+    terms (as-of date, pack) takes its Accounts row from there; new rows are
+    added to it.
+    """
     result = Portfolio(as_of=as_of, base_currency=pack.rates.base)
     for read in reads:
         result.issues += read.issues
@@ -139,12 +146,7 @@ def build_portfolio(
             != tier.casefold()
         ):
             continue
-        errors = sum(
-            1
-            for i in read.issues
-            if i.code.startswith("data.") or i.severity is Severity.ERROR
-        )
-        row = core.account_row(plan, rules, pack.rates, data_errors=errors)
+        row = _account_row(read, plan, pack, rules, rows)
         if core.rate_for(plan.value("plan", "currency"), pack.rates) is None:
             result.issues.append(
                 Issue(
@@ -166,6 +168,29 @@ def build_portfolio(
         )
     result.accounts = core.add_portfolio_flags(result.accounts, rules)
     return result
+
+
+def _account_row(
+    read: PlanRead, plan: Plan, pack: Pack, rules: Rules, rows: AccountRowCache | None
+) -> core.AccountRow:
+    """The plan's Accounts row, from ``rows`` when its file's bytes are there."""
+    digest = read.meta.get("file_sha256")
+    if rows is None or not digest:
+        return core.account_row(plan, rules, pack.rates, _data_errors(read))
+    row = rows.get(digest)
+    if row is None:
+        row = core.account_row(plan, rules, pack.rates, _data_errors(read))
+        rows.put(digest, row)
+    return row
+
+
+def _data_errors(read: PlanRead) -> int:
+    """How many values of the plan's file were ignored or unreadable."""
+    return sum(
+        1
+        for i in read.issues
+        if i.code.startswith("data.") or i.severity is Severity.ERROR
+    )
 
 
 def _add_details(result: Portfolio, read: PlanRead, plan: Plan) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from xlplan.core.portfolio import FLAGS
 from xlplan.core.rules import rules_from_pack
 from xlplan.model.pack import Pack
-from xlplan.portfolio.cache import ReadCache
+from xlplan.portfolio.cache import AccountRowCache, ReadCache, account_rows_key
 from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
@@ -62,9 +62,19 @@ def run_rollup(
     files = find_files(request.paths)
     reads = _read(files, request, progress)
     kept, duplicate_issues = settle_duplicates(reads)
-    portfolio = build_portfolio(
-        kept, pack, rules_from_pack(pack), request.as_of, request.owner, request.tier
+    rules = rules_from_pack(pack)
+    rows = (
+        AccountRowCache.load(
+            request.cache_dir, account_rows_key(request.as_of, pack, rules)
+        )
+        if request.cache_dir
+        else None
     )
+    portfolio = build_portfolio(
+        kept, pack, rules, request.as_of, request.owner, request.tier, rows
+    )
+    if rows is not None:
+        rows.save()
     portfolio.issues += duplicate_issues
     portfolio.files_read = len(files)
     write_atomic(
