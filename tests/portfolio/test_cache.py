@@ -104,6 +104,20 @@ def test_a_rerun_reads_only_new_bytes_and_gives_the_same_reads(files, tmp_path, 
     assert [r.issues for r in again] == [r.issues for r in first]
 
 
+def test_a_rerun_in_two_processes_gives_the_reads_of_one(files, tmp_path):
+    cache = ReadCache(tmp_path / "cache")
+    gather.read_all(files, 1, cache=cache)
+    files[1].write_bytes(_touched(files[1].read_bytes()))
+    assert not cache.has(content_key(files[1].read_bytes()))
+
+    parallel = gather.read_all(files, 2, cache=cache)
+    assert cache.has(content_key(files[1].read_bytes()))
+    alone = gather.read_all(files, 1)
+    assert [r.source for r in parallel] == [str(f) for f in files]
+    assert [r.plan for r in parallel] == [r.plan for r in alone]
+    assert [r.issues for r in parallel] == [r.issues for r in alone]
+
+
 def test_a_cache_written_by_an_older_format_is_ignored(
     files, tmp_path, calls, monkeypatch
 ):

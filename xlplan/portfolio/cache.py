@@ -58,6 +58,10 @@ class ReadCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        """True when an entry is stored under ``key`` (``get`` may still find it unusable)."""
+        return self._path(key).is_file()
+
     def get(self, key: str, source: str) -> PlanRead | None:
         """The cached read of ``key``, its file names set to ``source``; ``None`` if absent."""
         try:

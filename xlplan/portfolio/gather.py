@@ -8,10 +8,12 @@ Each worker reads a chunk of files and returns the chunk's results together
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,33 +123,79 @@ def read_all(
     """Read every file, in ``jobs`` processes (1 reads in this process).
 
     With a cache, a file whose content was read before is taken from it and
-    only new or changed files are read.
+    only new or changed files are read: by worker processes while this one
+    loads the cached reads, so a re-run waits for the slower of the two, not
+    for both. A cached read that cannot be loaded is read again.
     """
-    results: dict[str, PlanRead] = {}
+    folder = str(cache.folder) if cache else None
+    stored: list[tuple[str, str]] = []
     todo: list[tuple[str, str, str | None]] = []
     for path in files:
-        name = str(path)
-        key = ""
-        if cache is not None:
-            try:
-                key = content_key(path.read_bytes())
-            except OSError:
-                key = ""
-            hit = cache.get(key, name) if key else None
-            if hit is not None:
-                results[name] = hit
-                continue
-        todo.append((name, key, str(cache.folder) if cache else None))
-    if progress and results:
-        progress(len(results))
+        key = _key(path) if cache is not None else ""
+        if cache is not None and key and cache.has(key):
+            stored.append((str(path), key))
+        else:
+            todo.append((str(path), key, folder))
+    results: dict[str, PlanRead] = {}
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    if jobs <= 1 or len(chunks) <= 1:
-        outputs = map(_read_chunk, chunks)
-        _collect(chunks, outputs, results, progress)
-    else:
+    if jobs > 1 and chunks and (stored or len(chunks) > 1):
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            _collect(chunks, pool.map(_read_chunk, chunks), results, progress)
+            outputs = pool.map(_read_chunk, chunks)  # submits every chunk now
+            unusable = _load_stored(stored, cache, results, progress)
+            _collect(chunks, outputs, results, progress)
+    else:
+        unusable = _load_stored(stored, cache, results, progress)
+        _collect(chunks, map(_read_chunk, chunks), results, progress)
+    if unusable:
+        _collect([unusable], [_read_chunk(unusable)], results, progress)
     return [results[str(path)] for path in files]
+
+
+def _key(path: Path) -> str:
+    """The cache key of a file's content; ``""`` when it cannot be read."""
+    try:
+        return content_key(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def _load_stored(
+    stored: Sequence[tuple[str, str]],
+    cache: ReadCache | None,
+    results: dict[str, PlanRead],
+    progress: Callable[[int], None] | None,
+) -> list[tuple[str, str, str | None]]:
+    """Take the (path, key) reads from the cache; return the jobs of those it lacks."""
+    if cache is None or not stored:
+        return []
+    unusable: list[tuple[str, str, str | None]] = []
+    with _collector_paused():
+        for name, key in stored:
+            read = cache.get(key, name)
+            if read is None:
+                unusable.append((name, key, str(cache.folder)))
+            else:
+                results[name] = read
+    if progress and len(stored) > len(unusable):
+        progress(len(stored) - len(unusable))
+    return unusable
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a block that makes no garbage.
+
+    Unpickling thousands of plans makes millions of containers, all kept;
+    the collector runs again and again on the way and walks every object
+    loaded so far, which costs a third of the loading time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _collect(
