@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from xlplan.core import portfolio as core
 from xlplan.core.rules import Rules
@@ -194,23 +194,33 @@ def _data_errors(read: PlanRead) -> int:
 
 
 def _add_details(result: Portfolio, read: PlanRead, plan: Plan) -> None:
+    """The plan's rows of each consolidated section, with the cell each came from."""
+    identity = {
+        "plan_id": plan.plan_id,
+        "account_name": plan.value("plan", "account_name"),
+    }
     for section, columns in DETAIL_COLUMNS.items():
+        rows = plan.rows(section)
+        if not rows:
+            continue
         sheet, located = read.locations.get(section, ("", {}))
         label_col = located.get(columns[0])
-        for row in plan.rows(section):
+        letter = "" if label_col is None else xl_col_to_name(label_col)
+        details = result.details.setdefault(section, [])
+        for row in rows:
             source_row = row.get(SOURCE_ROW)
             cell = (
-                xl_rowcol_to_cell(source_row, label_col)
-                if source_row is not None and label_col is not None
-                else ""
+                f"{letter}{source_row + 1}" if letter and source_row is not None else ""
             )
-            detail = {
-                "plan_id": plan.plan_id,
-                "account_name": plan.value("plan", "account_name"),
-            }
-            detail.update({c: row.get(c) for c in columns})
-            detail.update({"file": read.source, "sheet": sheet, "cell": cell})
-            result.details.setdefault(section, []).append(detail)
+            details.append(
+                {
+                    **identity,
+                    **{c: row.get(c) for c in columns},
+                    "file": read.source,
+                    "sheet": sheet,
+                    "cell": cell,
+                }
+            )
 
 
 def _add_stages(result: Portfolio, plan: Plan, rate: float | None) -> None:
