@@ -54,13 +54,16 @@ class ReadCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._root = str(folder)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+    def _path(self, key: str) -> str:
+        # os.path, not pathlib: a re-run looks up two paths per plan, and
+        # pathlib takes several times longer to join one.
+        return os.path.join(self._root, key[:2], f"{key}.pickle")
 
     def has(self, key: str) -> bool:
         """True when an entry is stored under ``key`` (``get`` may still find it unusable)."""
-        return self._path(key).is_file()
+        return os.path.isfile(self._path(key))
 
     def get(self, key: str, source: str) -> PlanRead | None:
         """The cached read of ``key``, its file names set to ``source``; ``None`` if absent."""
@@ -77,7 +80,7 @@ class ReadCache:
 
     def put(self, key: str, read: PlanRead) -> None:
         """Store ``read`` (failures to write are ignored: the cache is an optimisation)."""
-        path = self._path(key)
+        path = Path(self._path(key))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
