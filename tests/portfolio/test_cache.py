@@ -18,19 +18,19 @@ import pytest
 from tests.conftest import AS_OF
 from tests.workbook.plans import sample_plans
 from xlplan.core import portfolio as core_portfolio
-from xlplan.core.portfolio import AccountRow
+from xlplan.history.snapshot import snapshot_from_portfolio
 from xlplan.packs import init_pack, load_pack
 from xlplan.portfolio import cache as cache_module
 from xlplan.portfolio import gather
 from xlplan.portfolio.cache import (
-    ROWS_FILE,
-    ROWS_MAGIC,
-    AccountRowCache,
+    ENTRIES_FILE,
+    ENTRIES_MAGIC,
+    EntryCache,
     ReadCache,
-    account_rows_key,
     content_key,
+    entries_key,
 )
-from xlplan.portfolio.rollup import Portfolio
+from xlplan.portfolio.rollup import PlanEntry, Portfolio
 from xlplan.portfolio.service import RollupRequest, run_rollup
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
@@ -148,14 +148,48 @@ def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, entry):
     assert cache.get(key, "again.xlsx") is not None
 
 
-# ---------------------------------------------------------------- account rows
+# ---------------------------------------------------------- portfolio entries
 
 
-def _rollup(folder: Path, out: Path, pack, as_of, cache: Path | None) -> Portfolio:
+def _rollup(
+    folder: Path,
+    out: Path,
+    pack,
+    as_of,
+    cache: Path | None,
+    history: Path | None = None,
+) -> Portfolio:
     request = RollupRequest(
-        paths=[folder], output=out, as_of=as_of, jobs=1, force=True, cache_dir=cache
+        paths=[folder],
+        output=out,
+        as_of=as_of,
+        jobs=1,
+        force=True,
+        cache_dir=cache,
+        history=history,
     )
     return run_rollup(request, pack)
+
+
+def _plan_folder(pack, folder: Path) -> dict:
+    """The sample plans as workbooks in ``folder``; their inputs by name."""
+    folder.mkdir()
+    samples = sample_plans(pack)
+    for name, raw in samples.items():
+        (folder / f"{name}.xlsx").write_bytes(
+            build_plan_workbook(pack, raw, today=AS_OF).content
+        )
+    return samples
+
+
+def _change_a_plan(pack, folder: Path, samples: dict) -> str:
+    """A new revenue in one plan's file; its plan id."""
+    raw = samples["halvorsen-logistics"]
+    raw.records["profile"]["revenue_current"] = 2_000_000
+    (folder / "halvorsen-logistics.xlsx").write_bytes(
+        build_plan_workbook(pack, raw, today=AS_OF).content
+    )
+    return str(raw.records["plan"]["plan_id"])
 
 
 def _sheets(path: Path) -> dict[str, list[tuple]]:
@@ -174,6 +208,8 @@ def _figures(portfolio: Portfolio) -> tuple:
     return (
         [(dict(a.values), a.flags) for a in portfolio.accounts],
         portfolio.sources,
+        portfolio.meta,
+        portfolio.closed,
         portfolio.details,
         portfolio.white_space,
         portfolio.stages,
@@ -227,21 +263,12 @@ def test_a_cached_rerun_gives_the_portfolio_of_an_uncached_run(
 ):
     shift, other_pack = CHANGES[change]
     folder = tmp_path / "plans"
-    folder.mkdir()
-    samples = sample_plans(pack)
-    for name, raw in samples.items():
-        (folder / f"{name}.xlsx").write_bytes(
-            build_plan_workbook(pack, raw, today=AS_OF).content
-        )
+    samples = _plan_folder(pack, folder)
     cache = tmp_path / "cache"
     before = _rollup(folder, tmp_path / "before.xlsx", pack, AS_OF, cache)
     assert len(scored) == len(samples)
 
-    raw = samples["halvorsen-logistics"]
-    raw.records["profile"]["revenue_current"] = 2_000_000
-    (folder / "halvorsen-logistics.xlsx").write_bytes(
-        build_plan_workbook(pack, raw, today=AS_OF).content
-    )
+    changed = _change_a_plan(pack, folder, samples)
     as_of = AS_OF + shift if shift else AS_OF
     rollup_pack = other_pack(pack, tmp_path / "pack") if other_pack else pack
     scored.clear()
@@ -252,28 +279,64 @@ def test_a_cached_rerun_gives_the_portfolio_of_an_uncached_run(
     assert _figures(cached) == _figures(cold) != _figures(before)
     assert _sheets(tmp_path / "cached.xlsx") == _sheets(tmp_path / "cold.xlsx")
     if change == "a changed file":
-        assert rescored == [raw.records["plan"]["plan_id"]]
+        assert rescored == [changed]
     else:
         assert sorted(rescored) == sorted(
             r.records["plan"]["plan_id"] for r in samples.values()
         )
 
 
-def test_account_rows_are_kept_per_as_of_date_and_pack(pack, rules, tmp_path):
-    row = AccountRow(
-        {"plan_id": "P-1", "last_reviewed_date": AS_OF}, frozenset({"STALE"})
+def test_a_rerun_takes_unchanged_plans_from_the_entries_without_loading_them(
+    pack, tmp_path, calls, monkeypatch
+):
+    folder = tmp_path / "plans"
+    samples = _plan_folder(pack, folder)
+    _rollup(folder, tmp_path / "first.xlsx", pack, AS_OF, tmp_path / "cache")
+    loaded: list[str] = []
+    real = ReadCache.get
+    monkeypatch.setattr(
+        ReadCache, "get", lambda self, *a: loaded.append(a[1]) or real(self, *a)
     )
-    key = account_rows_key(AS_OF, pack, rules)
-    stored = AccountRowCache.load(tmp_path, key)
-    stored.put("abc", row)
+
+    calls.clear()
+    _change_a_plan(pack, folder, samples)
+    _rollup(folder, tmp_path / "again.xlsx", pack, AS_OF, tmp_path / "cache")
+    assert calls == ["halvorsen-logistics.xlsx"] and loaded == []
+
+
+def test_a_cached_rerun_with_history_keeps_the_plans_of_an_uncached_run(pack, tmp_path):
+    folder = tmp_path / "plans"
+    samples = _plan_folder(pack, folder)
+    cache = tmp_path / "cache"
+    _rollup(folder, tmp_path / "first.xlsx", pack, AS_OF, cache, tmp_path / "h1.db")
+
+    _change_a_plan(pack, folder, samples)
+    cached = _rollup(
+        folder, tmp_path / "cached.xlsx", pack, AS_OF, cache, tmp_path / "h2.db"
+    )
+    cold = _rollup(
+        folder, tmp_path / "cold.xlsx", pack, AS_OF, None, tmp_path / "h3.db"
+    )
+    taken = dt.datetime(2026, 6, 15, 9, 0)
+    assert cached.plans is not None and cached.plans == cold.plans
+    assert snapshot_from_portfolio(
+        cached, pack, taken_at=taken
+    ) == snapshot_from_portfolio(cold, pack, taken_at=taken)
+
+
+def test_entries_are_kept_per_as_of_date_and_pack(pack, rules, tmp_path):
+    entry = PlanEntry(issues=(), meta={"pack_name": "default"}, version=None)
+    key = entries_key(AS_OF, pack, rules)
+    stored = EntryCache.load(tmp_path, key)
+    stored.put("abc", entry)
     stored.save()
 
-    assert AccountRowCache.load(tmp_path, key).get("abc") == row
-    later = account_rows_key(AS_OF + dt.timedelta(days=1), pack, rules)
-    assert AccountRowCache.load(tmp_path, later).get("abc") is None
+    assert EntryCache.load(tmp_path, key).get("abc") == entry
+    later = entries_key(AS_OF + dt.timedelta(days=1), pack, rules)
+    assert EntryCache.load(tmp_path, later).get("abc") is None
     stricter = dc_replace(rules, stale_after_days=rules.stale_after_days - 1)
-    assert account_rows_key(AS_OF, pack, stricter) != key
-    assert account_rows_key(AS_OF, pack, rules) == key
+    assert entries_key(AS_OF, pack, stricter) != key
+    assert entries_key(AS_OF, pack, rules) == key
 
 
 ran: list[str] = []
@@ -291,11 +354,12 @@ class _Sneaky:
 
 
 def _signed(payload: bytes) -> bytes:
-    return ROWS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    return ENTRIES_MAGIC + digest + b"\n" + payload
 
 
 def _bad_files(key: str) -> dict[str, bytes]:
-    good = pickle.dumps({"key": key, "rows": {}})
+    good = pickle.dumps({"key": key, "entries": {}})
     return {
         "not ours": b"PK\x03\x04 something else",
         "truncated": _signed(good)[:-5],
@@ -303,18 +367,18 @@ def _bad_files(key: str) -> dict[str, bytes]:
         "changed after writing": _signed(good).replace(
             key.encode(), key[::-1].encode()
         ),
-        "a class to run": _signed(pickle.dumps({"key": key, "rows": _Sneaky()})),
+        "a class to run": _signed(pickle.dumps({"key": key, "entries": _Sneaky()})),
         "the wrong shape": _signed(pickle.dumps(["key", key])),
     }
 
 
 @pytest.mark.parametrize("kind", list(_bad_files("")))
-def test_an_unusable_account_rows_file_is_ignored_with_a_warning_and_rewritten(
+def test_an_unusable_entries_file_is_ignored_with_a_warning_and_rewritten(
     kind, pack, rules, files, tmp_path, caplog
 ):
-    key = account_rows_key(AS_OF, pack, rules)
+    key = entries_key(AS_OF, pack, rules)
     (tmp_path / "cache").mkdir()
-    path = tmp_path / "cache" / ROWS_FILE
+    path = tmp_path / "cache" / ENTRIES_FILE
     path.write_bytes(_bad_files(key)[kind])
     ran.clear()
 
@@ -323,8 +387,8 @@ def test_an_unusable_account_rows_file_is_ignored_with_a_warning_and_rewritten(
             files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "cache"
         )
     assert ran == []
-    assert "not a usable account rows file" in caplog.text
+    assert "not a usable portfolio entries file" in caplog.text
     assert len(portfolio.accounts) == len(files)
-    rewritten = AccountRowCache.load(tmp_path / "cache", key)
-    digests = [m["file_sha256"] for m in portfolio.meta]
-    assert [rewritten.get(d) is not None for d in digests] == [True] * len(files)
+    rewritten = EntryCache.load(tmp_path / "cache", key)
+    keys = [content_key(f.read_bytes()) for f in files]
+    assert [rewritten.get(k) is not None for k in keys] == [True] * len(files)

@@ -3,9 +3,9 @@
 Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
 ``~/.cache/xlplan``), one file per content hash, written atomically, readable
 only by the user (they are pickles: never point ``--cache`` at a folder other
-people can write to). Each plan's Accounts row lives beside them, in one file
-for the run's as-of date and pack (``AccountRowCache``). A new xlplan version
-starts a new cache.
+people can write to). What each plan adds to the portfolio lives beside them,
+in one file for the run's as-of date and pack (``EntryCache``). A new xlplan
+version starts a new cache.
 """
 
 from __future__ import annotations
@@ -22,17 +22,25 @@ from pathlib import Path
 from typing import Any
 
 import xlplan
-from xlplan.core.portfolio import AccountRow
 from xlplan.core.rules import Rules
 from xlplan.model.pack import Pack
+from xlplan.portfolio.rollup import PlanEntry
 from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead
 
 CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
-ROWS_FILE = "account-rows.pickle"
-ROWS_MAGIC = b"xlplan account rows 1\n"
-# The only classes an account rows file may name: plain values need no others.
-PLAIN_CLASSES = {("datetime", "date"), ("datetime", "datetime")}
+ENTRIES_FILE = "portfolio-entries.pickle"
+ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
+# The only classes an entries file may name (to build them with their own values).
+ENTRY_CLASSES = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("xlplan.model.issues", "Issue"),
+    ("xlplan.model.issues", "Severity"),
+    ("xlplan.core.portfolio", "AccountRow"),
+    ("xlplan.portfolio.rollup", "PlanEntry"),
+    ("xlplan.portfolio.rollup", "PlanVersion"),
+}
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +57,14 @@ def content_key(content: bytes) -> str:
     return digest.hexdigest()
 
 
+def file_key(path: Path) -> str:
+    """The cache key of a file's content; ``""`` when the file cannot be read."""
+    try:
+        return content_key(path.read_bytes())
+    except OSError:
+        return ""
+
+
 class ReadCache:
     """Read plans stored by content key."""
 
@@ -62,7 +78,7 @@ class ReadCache:
         return os.path.join(self._root, key[:2], f"{key}.pickle")
 
     def has(self, key: str) -> bool:
-        """True when an entry is stored under ``key`` (``get`` may still find it unusable)."""
+        """True when an entry is stored under ``key`` (``get`` may find it unusable)."""
         return os.path.isfile(self._path(key))
 
     def get(self, key: str, source: str) -> PlanRead | None:
@@ -91,8 +107,8 @@ class ReadCache:
             return
 
 
-def account_rows_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
-    """What a plan's Accounts row depends on besides the plan file's bytes.
+def entries_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
+    """What a plan's portfolio entry depends on besides the plan file's bytes.
 
     The as-of date moves staleness, overdue actions and days to renewal; the
     rollup pack's rules (weights, bands, thresholds) and rates move scores,
@@ -103,21 +119,23 @@ def account_rows_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
     """
     terms = (as_of.isoformat(), pack.content_hash, rules, pack.rates)
     digest = hashlib.sha256(repr(terms).encode())
-    digest.update(f"|{xlplan.__version__}|{ROWS_MAGIC!r}".encode())
+    digest.update(f"|{xlplan.__version__}|{ENTRIES_MAGIC!r}".encode())
     return digest.hexdigest()
 
 
-class AccountRowCache:
-    """Each plan's Accounts row (before portfolio flags) by file SHA-256, for one key.
+class EntryCache:
+    """Each plan file's ``PlanEntry`` by content key, for one as-of date and pack.
 
-    Scoring every plan again is most of a re-run's work once reads come from
-    the ``ReadCache``, and a row is small, so the rows of one key (as-of
-    date, pack, xlplan: ``account_rows_key``) are kept together in one file,
-    loaded in one go. A run with another key starts the file afresh, so it
-    holds one as-of date's rows and does not grow from day to day. The file
-    is checked before it is used: a checksum over its contents, then an
-    unpickler that accepts plain values only (no class or function of its
-    choosing); a file that fails either is ignored with a warning and
+    With entries kept, a re-run neither loads unchanged plans nor scores them
+    again: an entry is what the portfolio takes from a plan (its Accounts row,
+    consolidated rows, white space, stages), a fifth of the plan's size. The
+    entries of one key (as-of date, pack, xlplan: ``entries_key``) are kept
+    together in one file, loaded in one go; a run with another key starts the
+    file afresh, so it holds one as-of date's entries and does not grow from
+    day to day. The file is checked before it is used: a checksum over its
+    contents, then an unpickler that builds only plain values and the few
+    xlplan classes an entry is made of (no function or other class of the
+    file's choosing); a file that fails either is ignored with a warning and
     rewritten. Writes go through a temporary file and a rename; failing to
     write is ignored (the cache is an optimisation).
     """
@@ -125,82 +143,78 @@ class AccountRowCache:
     def __init__(self, path: Path, key: str) -> None:
         self.path = path
         self.key = key
-        self._rows: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
+        self._entries: dict[str, PlanEntry] = {}
         self._changed = False
 
     @classmethod
-    def load(cls, folder: Path, key: str) -> AccountRowCache:
-        """The rows stored in ``folder`` for ``key``; none when the file holds another key."""
-        cache = cls(folder / ROWS_FILE, key)
+    def load(cls, folder: Path, key: str) -> EntryCache:
+        """The entries kept in ``folder`` for ``key``; none if it holds another key."""
+        cache = cls(folder / ENTRIES_FILE, key)
         try:
             content = cache.path.read_bytes()
         except OSError:
             return cache
-        stored = _stored_rows(content)
+        stored = _stored_entries(content)
         if stored is None:
-            log.warning("Ignoring %s: not a usable account rows file.", cache.path)
+            log.warning("Ignoring %s: not a usable portfolio entries file.", cache.path)
         elif stored.get("key") == key:
-            cache._rows = stored["rows"]
+            cache._entries = stored["entries"]
         else:
-            log.debug("%s holds rows of another as-of date or pack.", cache.path)
-        cache._changed = stored is None  # rewrite it even when no row is new
+            log.debug("%s holds entries of another as-of date or pack.", cache.path)
+        cache._changed = stored is None  # rewrite it even when no entry is new
         return cache
 
-    def get(self, file_sha256: str) -> AccountRow | None:
-        """The row of the plan file with these bytes; ``None`` if not stored."""
-        entry = self._rows.get(file_sha256)
-        if not (
-            isinstance(entry, tuple)
-            and len(entry) == 2
-            and isinstance(entry[0], dict)
-            and isinstance(entry[1], frozenset)
-        ):
-            return None
-        return AccountRow(dict(entry[0]), entry[1])
+    def get(self, key: str) -> PlanEntry | None:
+        """The entry of the plan file with this content key; ``None`` if not stored."""
+        entry = self._entries.get(key)
+        return entry if isinstance(entry, PlanEntry) else None
 
-    def put(self, file_sha256: str, row: AccountRow) -> None:
-        """Keep ``row`` for the plan file with these bytes (stored by ``save``)."""
-        self._rows[file_sha256] = (dict(row.values), row.flags)
+    def put(self, key: str, entry: PlanEntry) -> None:
+        """Keep ``entry`` for the plan file with this content key, until ``save``."""
+        self._entries[key] = entry
         self._changed = True
 
     def save(self) -> None:
-        """Store the rows, when any was added or the file was unusable."""
+        """Store the entries, when any was added or the file was unusable."""
         if not self._changed:
             return
         payload = pickle.dumps(
-            {"key": self.key, "rows": self._rows}, protocol=pickle.HIGHEST_PROTOCOL
+            {"key": self.key, "entries": self._entries},
+            protocol=pickle.HIGHEST_PROTOCOL,
         )
         digest = hashlib.sha256(payload).hexdigest().encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_atomic(self.path, ROWS_MAGIC + digest + b"\n" + payload, force=True)
+            write_atomic(
+                self.path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True
+            )
         except OSError as exc:
-            log.debug("Cannot store account rows in %s: %s", self.path, exc)
+            log.debug("Cannot store portfolio entries in %s: %s", self.path, exc)
             return
         self._changed = False
 
 
-def _stored_rows(content: bytes) -> Mapping[str, Any] | None:
-    """An account rows file's key and rows, or ``None`` when it is not one intact."""
+def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
+    """An entries file's key and entries, or ``None`` when it is not one intact."""
     header, _, payload = content.partition(b"\n")
     digest, _, payload = payload.partition(b"\n")
-    if header + b"\n" != ROWS_MAGIC:
+    if header + b"\n" != ENTRIES_MAGIC:
         return None
     if digest != hashlib.sha256(payload).hexdigest().encode():
         return None
     try:
-        stored = _PlainUnpickler(io.BytesIO(payload)).load()
+        stored = _EntryUnpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - whatever breaks, the file is unusable
         return None
-    if not isinstance(stored, dict) or not isinstance(stored.get("rows"), dict):
+    if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
         return None
     return stored
 
 
-class _PlainUnpickler(pickle.Unpickler):
-    """An unpickler that builds plain values only, so a file cannot run code."""
+class _EntryUnpickler(pickle.Unpickler):
+    """An unpickler of plain values and entries only: a file cannot run code."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in PLAIN_CLASSES:
+        if (module, name) in ENTRY_CLASSES:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value.")
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of an entry.")

@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from xlplan.core.portfolio import FLAGS
-from xlplan.core.rules import rules_from_pack
+from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import Pack
-from xlplan.portfolio.cache import AccountRowCache, ReadCache, account_rows_key
-from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
-from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
+from xlplan.model.plan import Plan
+from xlplan.portfolio.cache import EntryCache, ReadCache, entries_key, file_key
+from xlplan.portfolio.gather import find_files, read_all, settle_versions
+from xlplan.portfolio.rollup import (
+    DETAIL_COLUMNS,
+    PlanEntry,
+    Portfolio,
+    assemble_portfolio,
+    plan_entry,
+)
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
 from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead
@@ -62,23 +69,35 @@ def run_rollup(
 
         check_history(request.history)
     files = find_files(request.paths)
-    reads = _read(files, request, progress)
-    with _reads_frozen():
-        portfolio = _consolidate(reads, request, pack)
+    rules = rules_from_pack(pack)
+    entries, plans = _entries(files, request, pack, rules, progress)
+    with _objects_frozen():
+        versions = [(source, entry.version) for source, entry in entries]
+        kept, duplicate_issues = settle_versions(versions)
+        portfolio = assemble_portfolio(
+            [entries[i] for i in kept],
+            pack,
+            rules,
+            request.as_of,
+            request.owner,
+            request.tier,
+            None if plans is None else [plans[i] for i in kept],
+        )
+        portfolio.issues += duplicate_issues
         portfolio.files_read = len(files)
         _write_outputs(portfolio, request, pack)
     return portfolio
 
 
 @contextmanager
-def _reads_frozen() -> Iterator[None]:
-    """The objects alive now, the reads above all, left out of garbage collection.
+def _objects_frozen() -> Iterator[None]:
+    """The objects alive now, the entries and plans above all, left out of collection.
 
-    A portfolio's reads are a few hundred thousand containers that live until
-    the rollup ends and hold no reference cycle. Each full collection while
-    the portfolio is built and written would walk them all again (a twentieth
-    of a cached re-run, measured); frozen (``gc.freeze``) they are skipped, and
-    reference counting still frees them. Objects a caller froze stay frozen.
+    A portfolio's entries (and plans, when loaded) are a few hundred thousand
+    containers that live until the rollup ends and hold no reference cycle.
+    Each full collection while the portfolio is built and written would walk
+    them all again; frozen (``gc.freeze``) they are skipped, and reference
+    counting still frees them. Objects a caller froze stay frozen.
     """
     if gc.get_freeze_count():
         yield
@@ -90,30 +109,51 @@ def _reads_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _consolidate(
-    reads: list[PlanRead], request: RollupRequest, pack: Pack
-) -> Portfolio:
-    """The portfolio of the reads: one version of each plan, filtered, each scored once.
+def _entries(
+    files: Sequence[Path],
+    request: RollupRequest,
+    pack: Pack,
+    rules: Rules,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[tuple[str, PlanEntry]], list[Plan | None] | None]:
+    """Each file's portfolio entry in file order, and with --history each one's plan.
 
-    With a cache folder, each plan's Accounts row is taken from (and new
-    ones added to) the ``AccountRowCache`` of the run's as-of date and pack.
+    With a cache folder, a file whose bytes made an entry on the same terms
+    (as-of date, pack) before takes it from the ``EntryCache``; the other
+    files are read (or taken from the ``ReadCache``) and their entries made
+    and kept. A history snapshot needs every plan's records and rows, so with
+    --history every file is read or loaded whole.
     """
-    kept, duplicate_issues = settle_duplicates(reads)
-    rules = rules_from_pack(pack)
-    rows = (
-        AccountRowCache.load(
-            request.cache_dir, account_rows_key(request.as_of, pack, rules)
+    store, keys = None, [""] * len(files)
+    if request.cache_dir:
+        store = EntryCache.load(
+            request.cache_dir, entries_key(request.as_of, pack, rules)
         )
-        if request.cache_dir
-        else None
+        keys = [file_key(path) for path in files]
+    found = {
+        index: entry
+        for index, key in enumerate(keys)
+        if store is not None and key and (entry := store.get(key)) is not None
+    }
+    wanted = [i for i in range(len(files)) if request.history or i not in found]
+    if progress and len(wanted) < len(files):
+        progress(len(files) - len(wanted))
+    reads = _read(
+        [files[i] for i in wanted], [keys[i] for i in wanted], request, progress
     )
-    portfolio = build_portfolio(
-        kept, pack, rules, request.as_of, request.owner, request.tier, rows
-    )
-    if rows is not None:
-        rows.save()
-    portfolio.issues += duplicate_issues
-    return portfolio
+    for index, read in zip(wanted, reads, strict=True):
+        if index in found:
+            continue
+        found[index] = plan_entry(read, pack, rules, request.as_of)
+        opened = not any(i.code == "file.unreadable" for i in read.issues)
+        if store is not None and keys[index] and opened:
+            store.put(keys[index], found[index])
+    if store is not None:
+        store.save()
+    entries = [(str(path), found[i]) for i, path in enumerate(files)]
+    if request.history is None:
+        return entries, None
+    return entries, [read.plan for read in reads]
 
 
 def _write_outputs(portfolio: Portfolio, request: RollupRequest, pack: Pack) -> None:
@@ -141,13 +181,14 @@ def _write_outputs(portfolio: Portfolio, request: RollupRequest, pack: Pack) -> 
 
 def _read(
     files: Sequence[Path],
+    keys: Sequence[str],
     request: RollupRequest,
     progress: Callable[[int], None] | None,
 ) -> list[PlanRead]:
     """Every file's read: in local processes, or on the Dask cluster asked for."""
     cache = ReadCache(request.cache_dir) if request.cache_dir else None
     if request.scheduler is None:
-        return read_all(files, request.jobs, progress, cache)
+        return read_all(files, request.jobs, progress, cache, keys if cache else None)
     from xlplan.portfolio.cluster import read_on_cluster
 
     return read_on_cluster(
