@@ -8,17 +8,15 @@ Each worker reads a chunk of files and returns the chunk's results together
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlplan.model.issues import Issue, Severity
-from xlplan.portfolio.cache import ReadCache, file_key
+from xlplan.portfolio.cache import ReadCache, collector_paused, file_key
 from xlplan.portfolio.rollup import PlanVersion, version_of
 from xlplan.workbook.checking import find_plan_files
 from xlplan.workbook.reader import PlanRead, read_plan
@@ -168,7 +166,7 @@ def _load_stored(
     if cache is None or not stored:
         return []
     unusable: list[tuple[str, str, str | None]] = []
-    with _collector_paused():
+    with collector_paused():
         for name, key in stored:
             read = cache.get(key, name)
             if read is None:
@@ -178,30 +176,6 @@ def _load_stored(
     if progress and len(stored) > len(unusable):
         progress(len(stored) - len(unusable))
     return unusable
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector kept out of a block that loads, and keeps, much.
-
-    Unpickling 2,000 cached plans makes a few hundred thousand containers,
-    all kept for the whole rollup, and no garbage. Left on, the collector runs
-    again and again on the way, each time walking everything loaded so far,
-    and its first run after a pause walks every new container once more. So
-    it is paused while loading, and what was loaded then goes straight to the
-    oldest generation (frozen, then unfrozen), which only full collections
-    walk. Objects a caller froze are left as they are.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _collect(
