@@ -183,7 +183,13 @@ def _with_hash(pack: Pack, content_hash: str) -> Pack:
     return replace(pack, content_hash=content_hash)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser (C) reads the default pack in a tenth of the time of the pure
+# Python one, which every command otherwise pays; PyYAML wheels ship it, a
+# build from source may not.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """A safe loader that refuses a key written twice (YAML keeps the last silently)."""
 
     def construct_mapping(

@@ -1,5 +1,7 @@
 """The default pack, and `template check` on broken copies of it."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -253,3 +255,15 @@ def test_check_reports_a_missing_file(tmp_path):
     assert any(
         p.file == "brand.yaml" and "missing" in p.message for p in check_pack(folder)
     )
+
+
+def test_loading_a_pack_leaves_python_pptx_unimported():
+    # Every rollup loads a pack; python-pptx is for decks only.
+    code = (
+        "import sys; from xlplan.packs import load_pack; load_pack(); "
+        "print('pptx' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

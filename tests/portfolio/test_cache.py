@@ -1,19 +1,37 @@
-"""The read cache: a re-run takes unchanged files from it and reads the rest."""
+"""The caches: a re-run reads and scores only the files that changed, and gives
+the portfolio a run without a cache gives."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import logging
 import pickle
 import zipfile
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import AS_OF
 from tests.workbook.plans import sample_plans
+from xlplan.core import portfolio as core_portfolio
+from xlplan.history.snapshot import snapshot_from_portfolio
+from xlplan.packs import init_pack, load_pack
 from xlplan.portfolio import cache as cache_module
 from xlplan.portfolio import gather
-from xlplan.portfolio.cache import ReadCache, content_key
+from xlplan.portfolio.cache import (
+    ENTRIES_FILE,
+    ENTRIES_MAGIC,
+    EntryCache,
+    ReadCache,
+    content_key,
+    entries_key,
+)
+from xlplan.portfolio.rollup import PlanEntry, Portfolio
+from xlplan.portfolio.service import RollupRequest, run_rollup
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
 
@@ -86,6 +104,20 @@ def test_a_rerun_reads_only_new_bytes_and_gives_the_same_reads(files, tmp_path, 
     assert [r.issues for r in again] == [r.issues for r in first]
 
 
+def test_a_rerun_in_two_processes_gives_the_reads_of_one(files, tmp_path):
+    cache = ReadCache(tmp_path / "cache")
+    gather.read_all(files, 1, cache=cache)
+    files[1].write_bytes(_touched(files[1].read_bytes()))
+    assert not cache.has(content_key(files[1].read_bytes()))
+
+    parallel = gather.read_all(files, 2, cache=cache)
+    assert cache.has(content_key(files[1].read_bytes()))
+    alone = gather.read_all(files, 1)
+    assert [r.source for r in parallel] == [str(f) for f in files]
+    assert [r.plan for r in parallel] == [r.plan for r in alone]
+    assert [r.issues for r in parallel] == [r.issues for r in alone]
+
+
 def test_a_cache_written_by_an_older_format_is_ignored(
     files, tmp_path, calls, monkeypatch
 ):
@@ -114,3 +146,249 @@ def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, entry):
     (read,) = gather.read_all(files[:1], 1, cache=cache)
     assert calls == [files[0].name] and read.plan is not None
     assert cache.get(key, "again.xlsx") is not None
+
+
+# ---------------------------------------------------------- portfolio entries
+
+
+def _rollup(
+    folder: Path,
+    out: Path,
+    pack,
+    as_of,
+    cache: Path | None,
+    history: Path | None = None,
+) -> Portfolio:
+    request = RollupRequest(
+        paths=[folder],
+        output=out,
+        as_of=as_of,
+        jobs=1,
+        force=True,
+        cache_dir=cache,
+        history=history,
+    )
+    return run_rollup(request, pack)
+
+
+def _plan_folder(pack, folder: Path) -> dict:
+    """The sample plans as workbooks in ``folder``; their inputs by name."""
+    folder.mkdir()
+    samples = sample_plans(pack)
+    for name, raw in samples.items():
+        (folder / f"{name}.xlsx").write_bytes(
+            build_plan_workbook(pack, raw, today=AS_OF).content
+        )
+    return samples
+
+
+def _change_a_plan(pack, folder: Path, samples: dict) -> str:
+    """A new revenue in one plan's file; its plan id."""
+    raw = samples["halvorsen-logistics"]
+    raw.records["profile"]["revenue_current"] = 2_000_000
+    (folder / "halvorsen-logistics.xlsx").write_bytes(
+        build_plan_workbook(pack, raw, today=AS_OF).content
+    )
+    return str(raw.records["plan"]["plan_id"])
+
+
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    """Every sheet's cell values, as a reader of the workbook sees them."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {
+            ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def _figures(portfolio: Portfolio) -> tuple:
+    """Everything the Accounts and consolidated sheets show, in order."""
+    return (
+        [(dict(a.values), a.flags) for a in portfolio.accounts],
+        portfolio.sources,
+        portfolio.meta,
+        portfolio.closed,
+        portfolio.details,
+        portfolio.white_space,
+        portfolio.stages,
+        portfolio.totals(),
+        portfolio.issues,
+    )
+
+
+@pytest.fixture
+def scored(monkeypatch) -> list[str]:
+    """The plan ids the rollup scores (computes an Accounts row for)."""
+    seen: list[str] = []
+    real = core_portfolio.account_row
+    monkeypatch.setattr(
+        core_portfolio,
+        "account_row",
+        lambda plan, *args, **kwargs: (
+            seen.append(str(plan.plan_id)) or real(plan, *args, **kwargs)
+        ),
+    )
+    return seen
+
+
+def _stale_sooner(pack, folder: Path):
+    """A pack of its own files whose plans go stale after 10 days, not 90."""
+    target = init_pack(folder)
+    scoring = target / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8")
+    assert "stale_after_days: 90" in text
+    scoring.write_text(text.replace("stale_after_days: 90", "stale_after_days: 10"))
+    return load_pack(target)
+
+
+def _richer_euro(pack, folder: Path):
+    """The same pack in code, euros worth twice as much: same files, same hash."""
+    rates = {k: v * 2 if k == "EUR" else v for k, v in pack.rates.rates.items()}
+    return dc_replace(pack, rates=dc_replace(pack.rates, rates=rates))
+
+
+CHANGES = {
+    "a changed file": (None, None),
+    "another as-of date": (dt.timedelta(days=200), None),
+    "a pack with other rules": (None, _stale_sooner),
+    "a pack with other rates, changed in code": (None, _richer_euro),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_cached_rerun_gives_the_portfolio_of_an_uncached_run(
+    change, pack, tmp_path, scored
+):
+    shift, other_pack = CHANGES[change]
+    folder = tmp_path / "plans"
+    samples = _plan_folder(pack, folder)
+    cache = tmp_path / "cache"
+    before = _rollup(folder, tmp_path / "before.xlsx", pack, AS_OF, cache)
+    assert len(scored) == len(samples)
+
+    changed = _change_a_plan(pack, folder, samples)
+    as_of = AS_OF + shift if shift else AS_OF
+    rollup_pack = other_pack(pack, tmp_path / "pack") if other_pack else pack
+    scored.clear()
+    cached = _rollup(folder, tmp_path / "cached.xlsx", rollup_pack, as_of, cache)
+    rescored = list(scored)
+    cold = _rollup(folder, tmp_path / "cold.xlsx", rollup_pack, as_of, None)
+
+    assert _figures(cached) == _figures(cold) != _figures(before)
+    assert _sheets(tmp_path / "cached.xlsx") == _sheets(tmp_path / "cold.xlsx")
+    if change == "a changed file":
+        assert rescored == [changed]
+    else:
+        assert sorted(rescored) == sorted(
+            r.records["plan"]["plan_id"] for r in samples.values()
+        )
+
+
+def test_a_rerun_takes_unchanged_plans_from_the_entries_without_loading_them(
+    pack, tmp_path, calls, monkeypatch
+):
+    folder = tmp_path / "plans"
+    samples = _plan_folder(pack, folder)
+    _rollup(folder, tmp_path / "first.xlsx", pack, AS_OF, tmp_path / "cache")
+    loaded: list[str] = []
+    real = ReadCache.get
+    monkeypatch.setattr(
+        ReadCache, "get", lambda self, *a: loaded.append(a[1]) or real(self, *a)
+    )
+
+    calls.clear()
+    _change_a_plan(pack, folder, samples)
+    _rollup(folder, tmp_path / "again.xlsx", pack, AS_OF, tmp_path / "cache")
+    assert calls == ["halvorsen-logistics.xlsx"] and loaded == []
+
+
+def test_a_cached_rerun_with_history_keeps_the_plans_of_an_uncached_run(pack, tmp_path):
+    folder = tmp_path / "plans"
+    samples = _plan_folder(pack, folder)
+    cache = tmp_path / "cache"
+    _rollup(folder, tmp_path / "first.xlsx", pack, AS_OF, cache, tmp_path / "h1.db")
+
+    _change_a_plan(pack, folder, samples)
+    cached = _rollup(
+        folder, tmp_path / "cached.xlsx", pack, AS_OF, cache, tmp_path / "h2.db"
+    )
+    cold = _rollup(
+        folder, tmp_path / "cold.xlsx", pack, AS_OF, None, tmp_path / "h3.db"
+    )
+    taken = dt.datetime(2026, 6, 15, 9, 0)
+    assert cached.plans is not None and cached.plans == cold.plans
+    assert snapshot_from_portfolio(
+        cached, pack, taken_at=taken
+    ) == snapshot_from_portfolio(cold, pack, taken_at=taken)
+
+
+def test_entries_are_kept_per_as_of_date_and_pack(pack, rules, tmp_path):
+    entry = PlanEntry(issues=(), meta={"pack_name": "default"}, version=None)
+    key = entries_key(AS_OF, pack, rules)
+    stored = EntryCache.load(tmp_path, key)
+    stored.put("abc", entry)
+    stored.save()
+
+    assert EntryCache.load(tmp_path, key).get("abc") == entry
+    later = entries_key(AS_OF + dt.timedelta(days=1), pack, rules)
+    assert EntryCache.load(tmp_path, later).get("abc") is None
+    stricter = dc_replace(rules, stale_after_days=rules.stale_after_days - 1)
+    assert entries_key(AS_OF, pack, stricter) != key
+    assert entries_key(AS_OF, pack, rules) == key
+
+
+ran: list[str] = []
+
+
+def _record(text: str) -> None:
+    ran.append(text)
+
+
+class _Sneaky:
+    """A pickled object that runs a function of this module when it is unpickled."""
+
+    def __reduce__(self):
+        return (_record, ("unpickled",))
+
+
+def _signed(payload: bytes) -> bytes:
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    return ENTRIES_MAGIC + digest + b"\n" + payload
+
+
+def _bad_files(key: str) -> dict[str, bytes]:
+    good = pickle.dumps({"key": key, "entries": {}})
+    return {
+        "not ours": b"PK\x03\x04 something else",
+        "truncated": _signed(good)[:-5],
+        # Still a pickle, of another key: only the checksum tells it was changed.
+        "changed after writing": _signed(good).replace(
+            key.encode(), key[::-1].encode()
+        ),
+        "a class to run": _signed(pickle.dumps({"key": key, "entries": _Sneaky()})),
+        "the wrong shape": _signed(pickle.dumps(["key", key])),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_bad_files("")))
+def test_an_unusable_entries_file_is_ignored_with_a_warning_and_rewritten(
+    kind, pack, rules, files, tmp_path, caplog
+):
+    key = entries_key(AS_OF, pack, rules)
+    (tmp_path / "cache").mkdir()
+    path = tmp_path / "cache" / ENTRIES_FILE
+    path.write_bytes(_bad_files(key)[kind])
+    ran.clear()
+
+    with caplog.at_level(logging.WARNING, logger="xlplan.portfolio.cache"):
+        portfolio = _rollup(
+            files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "cache"
+        )
+    assert ran == []
+    assert "not a usable portfolio entries file" in caplog.text
+    assert len(portfolio.accounts) == len(files)
+    rewritten = EntryCache.load(tmp_path / "cache", key)
+    keys = [content_key(f.read_bytes()) for f in files]
+    assert [rewritten.get(k) is not None for k in keys] == [True] * len(files)

@@ -154,7 +154,7 @@ def rollup(
     if show:
         click.echo("", err=True)
     print_rollup(portfolio, output)
-    if (owner or tier) and not portfolio.plans and portfolio.files_read:
+    if (owner or tier) and not portfolio.accounts and portfolio.files_read:
         wanted = " and ".join(
             f"{name} '{value}'"
             for name, value in (("owner", owner), ("tier", tier))

@@ -256,13 +256,9 @@ def ratio_of_sums(
     )
 
 
-def portfolio_win_rate(plans: Sequence[Plan]) -> tuple[float | None, int]:
-    """Won / (won + lost) by count over every plan's closed deals in its period."""
-    pairs = []
-    for plan in plans:
-        won, lost = figures.closed_counts(plan)
-        if won + lost:
-            pairs.append((float(won), float(won + lost)))
+def portfolio_win_rate(closed: Iterable[tuple[int, int]]) -> tuple[float | None, int]:
+    """Won / (won + lost) by count over every plan's deals (``figures.closed_counts``)."""
+    pairs = [(float(won), float(won + lost)) for won, lost in closed if won + lost]
     return ratio_of_sums(pairs)
 
 

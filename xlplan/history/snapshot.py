@@ -139,6 +139,8 @@ def snapshot_from_portfolio(
     """The snapshot of a rollup: every kept plan's figures, flags, records and rows."""
     import xlplan
 
+    if portfolio.plans is None:
+        raise ValueError("A snapshot needs the plans: build the portfolio from reads.")
     ids = Counter(plan.plan_id for plan in portfolio.plans)
     plans: dict[str, PlanState] = {}
     for index, plan in enumerate(portfolio.plans):

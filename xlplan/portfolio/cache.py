@@ -1,29 +1,79 @@
-"""A cache of read plans keyed by file content, so a re-run reads only what changed.
+"""Caches keyed by file content, so a re-run reads and scores only what changed.
 
-Entries live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
+Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
 ``~/.cache/xlplan``), one file per content hash, written atomically, readable
 only by the user (they are pickles: never point ``--cache`` at a folder other
-people can write to). A new xlplan version starts a new cache.
+people can write to). What each plan adds to the portfolio lives beside them,
+in one file for the run's as-of date and pack (``EntryCache``). A new xlplan
+version starts a new cache.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import hashlib
+import io
+import logging
 import os
 import pickle
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import xlplan
+from xlplan.core.rules import Rules
+from xlplan.model.pack import Pack
+from xlplan.portfolio.rollup import PlanEntry
+from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead
 
 CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
+ENTRIES_FILE = "portfolio-entries.pickle"
+ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
+# The only classes an entries file may name (to build them with their own values).
+ENTRY_CLASSES = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("xlplan.model.issues", "Issue"),
+    ("xlplan.model.issues", "Severity"),
+    ("xlplan.core.portfolio", "AccountRow"),
+    ("xlplan.portfolio.rollup", "PlanEntry"),
+    ("xlplan.portfolio.rollup", "PlanVersion"),
+}
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
     """The user's cache folder for xlplan."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "xlplan" / "reads"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector kept out of a block that loads, and keeps, much.
+
+    Unpickling 2,000 cached plans or entries makes a few hundred thousand
+    containers, all kept for the whole rollup, and no garbage. Left on, the
+    collector runs again and again on the way, each time walking everything
+    loaded so far, and its first run after a pause walks every new container
+    once more. So it is paused while loading, and what was loaded then goes
+    straight to the oldest generation (frozen, then unfrozen), which only
+    full collections walk. Objects a caller froze are left as they are.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def content_key(content: bytes) -> str:
@@ -33,14 +83,29 @@ def content_key(content: bytes) -> str:
     return digest.hexdigest()
 
 
+def file_key(path: Path) -> str:
+    """The cache key of a file's content; ``""`` when the file cannot be read."""
+    try:
+        return content_key(path.read_bytes())
+    except OSError:
+        return ""
+
+
 class ReadCache:
     """Read plans stored by content key."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._root = str(folder)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+    def _path(self, key: str) -> str:
+        # os.path, not pathlib: a re-run looks up two paths per plan, and
+        # pathlib takes several times longer to join one.
+        return os.path.join(self._root, key[:2], f"{key}.pickle")
+
+    def has(self, key: str) -> bool:
+        """True when an entry is stored under ``key`` (``get`` may find it unusable)."""
+        return os.path.isfile(self._path(key))
 
     def get(self, key: str, source: str) -> PlanRead | None:
         """The cached read of ``key``, its file names set to ``source``; ``None`` if absent."""
@@ -57,7 +122,7 @@ class ReadCache:
 
     def put(self, key: str, read: PlanRead) -> None:
         """Store ``read`` (failures to write are ignored: the cache is an optimisation)."""
-        path = self._path(key)
+        path = Path(self._path(key))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -66,3 +131,117 @@ class ReadCache:
             os.replace(temp, path)
         except OSError:
             return
+
+
+def entries_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
+    """What a plan's portfolio entry depends on besides the plan file's bytes.
+
+    The as-of date moves staleness, overdue actions and days to renewal; the
+    rollup pack's rules (weights, bands, thresholds) and rates move scores,
+    flags and money; xlplan's version moves the code that computes them. The
+    pack's content hash alone is not enough: a pack changed in code
+    (``dataclasses.replace``) keeps the hash of its files, so the rules and
+    rates themselves are part of the key.
+    """
+    terms = (as_of.isoformat(), pack.content_hash, rules, pack.rates)
+    digest = hashlib.sha256(repr(terms).encode())
+    digest.update(f"|{xlplan.__version__}|{ENTRIES_MAGIC!r}".encode())
+    return digest.hexdigest()
+
+
+class EntryCache:
+    """Each plan file's ``PlanEntry`` by content key, for one as-of date and pack.
+
+    With entries kept, a re-run neither loads unchanged plans nor scores them
+    again: an entry is what the portfolio takes from a plan (its Accounts row,
+    consolidated rows, white space, stages), a fifth of the plan's size. The
+    entries of one key (as-of date, pack, xlplan: ``entries_key``) are kept
+    together in one file, loaded in one go; a run with another key starts the
+    file afresh, so it holds one as-of date's entries and does not grow from
+    day to day. The file is checked before it is used: a checksum over its
+    contents, then an unpickler that builds only plain values and the few
+    xlplan classes an entry is made of (no function or other class of the
+    file's choosing); a file that fails either is ignored with a warning and
+    rewritten. Writes go through a temporary file and a rename; failing to
+    write is ignored (the cache is an optimisation).
+    """
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self._entries: dict[str, PlanEntry] = {}
+        self._changed = False
+
+    @classmethod
+    def load(cls, folder: Path, key: str) -> EntryCache:
+        """The entries kept in ``folder`` for ``key``; none if it holds another key."""
+        cache = cls(folder / ENTRIES_FILE, key)
+        try:
+            content = cache.path.read_bytes()
+        except OSError:
+            return cache
+        stored = _stored_entries(content)
+        if stored is None:
+            log.warning("Ignoring %s: not a usable portfolio entries file.", cache.path)
+        elif stored.get("key") == key:
+            cache._entries = stored["entries"]
+        else:
+            log.debug("%s holds entries of another as-of date or pack.", cache.path)
+        cache._changed = stored is None  # rewrite it even when no entry is new
+        return cache
+
+    def get(self, key: str) -> PlanEntry | None:
+        """The entry of the plan file with this content key; ``None`` if not stored."""
+        entry = self._entries.get(key)
+        return entry if isinstance(entry, PlanEntry) else None
+
+    def put(self, key: str, entry: PlanEntry) -> None:
+        """Keep ``entry`` for the plan file with this content key, until ``save``."""
+        self._entries[key] = entry
+        self._changed = True
+
+    def save(self) -> None:
+        """Store the entries, when any was added or the file was unusable."""
+        if not self._changed:
+            return
+        payload = pickle.dumps(
+            {"key": self.key, "entries": self._entries},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_atomic(
+                self.path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True
+            )
+        except OSError as exc:
+            log.debug("Cannot store portfolio entries in %s: %s", self.path, exc)
+            return
+        self._changed = False
+
+
+def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
+    """An entries file's key and entries, or ``None`` when it is not one intact."""
+    header, _, payload = content.partition(b"\n")
+    digest, _, payload = payload.partition(b"\n")
+    if header + b"\n" != ENTRIES_MAGIC:
+        return None
+    if digest != hashlib.sha256(payload).hexdigest().encode():
+        return None
+    try:
+        with collector_paused():
+            stored = _EntryUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # noqa: BLE001 - whatever breaks, the file is unusable
+        return None
+    if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
+        return None
+    return stored
+
+
+class _EntryUnpickler(pickle.Unpickler):
+    """An unpickler of plain values and entries only: a file cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in ENTRY_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of an entry.")

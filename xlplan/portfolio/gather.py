@@ -15,9 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlplan.core import figures
 from xlplan.model.issues import Issue, Severity
-from xlplan.portfolio.cache import ReadCache, content_key
+from xlplan.portfolio.cache import ReadCache, collector_paused, file_key
+from xlplan.portfolio.rollup import PlanVersion, version_of
 from xlplan.workbook.checking import find_plan_files
 from xlplan.workbook.reader import PlanRead, read_plan
 
@@ -117,37 +117,65 @@ def read_all(
     jobs: int,
     progress: Callable[[int], None] | None = None,
     cache: ReadCache | None = None,
+    keys: Sequence[str] | None = None,
 ) -> list[PlanRead]:
     """Read every file, in ``jobs`` processes (1 reads in this process).
 
     With a cache, a file whose content was read before is taken from it and
-    only new or changed files are read.
+    only new or changed files are read: by worker processes while this one
+    loads the cached reads, so a re-run waits for the slower of the two, not
+    for both. A cached read that cannot be loaded is read again. ``keys``
+    are the files' content keys when the caller has them (``file_key``).
+    A few files to read are shared out among the processes, many go in
+    chunks of ``CHUNK``.
     """
-    results: dict[str, PlanRead] = {}
+    folder = str(cache.folder) if cache else None
+    stored: list[tuple[str, str]] = []
     todo: list[tuple[str, str, str | None]] = []
-    for path in files:
-        name = str(path)
+    for index, path in enumerate(files):
         key = ""
         if cache is not None:
-            try:
-                key = content_key(path.read_bytes())
-            except OSError:
-                key = ""
-            hit = cache.get(key, name) if key else None
-            if hit is not None:
-                results[name] = hit
-                continue
-        todo.append((name, key, str(cache.folder) if cache else None))
-    if progress and results:
-        progress(len(results))
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    if jobs <= 1 or len(chunks) <= 1:
-        outputs = map(_read_chunk, chunks)
-        _collect(chunks, outputs, results, progress)
-    else:
+            key = keys[index] if keys is not None else file_key(path)
+        if cache is not None and key and cache.has(key):
+            stored.append((str(path), key))
+        else:
+            todo.append((str(path), key, folder))
+    results: dict[str, PlanRead] = {}
+    size = max(1, min(CHUNK, -(-len(todo) // max(jobs, 1))))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    if jobs > 1 and chunks and (stored or len(chunks) > 1):
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            _collect(chunks, pool.map(_read_chunk, chunks), results, progress)
+            outputs = pool.map(_read_chunk, chunks)  # submits every chunk now
+            unusable = _load_stored(stored, cache, results, progress)
+            _collect(chunks, outputs, results, progress)
+    else:
+        unusable = _load_stored(stored, cache, results, progress)
+        _collect(chunks, map(_read_chunk, chunks), results, progress)
+    if unusable:
+        _collect([unusable], [_read_chunk(unusable)], results, progress)
     return [results[str(path)] for path in files]
+
+
+def _load_stored(
+    stored: Sequence[tuple[str, str]],
+    cache: ReadCache | None,
+    results: dict[str, PlanRead],
+    progress: Callable[[int], None] | None,
+) -> list[tuple[str, str, str | None]]:
+    """Take the (path, key) reads from the cache; return the jobs of those it lacks."""
+    if cache is None or not stored:
+        return []
+    unusable: list[tuple[str, str, str | None]] = []
+    with collector_paused():
+        for name, key in stored:
+            read = cache.get(key, name)
+            if read is None:
+                unusable.append((name, key, str(cache.folder)))
+            else:
+                results[name] = read
+    if progress and len(stored) > len(unusable):
+        progress(len(stored) - len(unusable))
+    return unusable
 
 
 def _collect(
@@ -164,61 +192,65 @@ def _collect(
 
 
 def settle_duplicates(reads: list[PlanRead]) -> tuple[list[PlanRead], list[Issue]]:
-    """Keep one version of each plan; report copies and older versions.
+    """Keep one version of each plan read; report copies and older versions."""
+    kept, issues = settle_versions([(r.source, version_of(r.plan)) for r in reads])
+    return [reads[index] for index in kept], issues
+
+
+def settle_versions(
+    files: Sequence[tuple[str, PlanVersion | None]],
+) -> tuple[list[int], list[Issue]]:
+    """The positions of the (file, version) pairs to keep; the copies and old versions.
 
     The same plan id on the same account is two versions: the newer (last
     review, then file time) is kept. The same id on different accounts is a
-    copied file: both are kept and reported.
+    copied file: both are kept and reported. A file without a version (no
+    plan, or no plan id) is kept.
     """
-    by_id: dict[str, list[PlanRead]] = {}
-    for read in reads:
-        if read.plan is not None and read.plan.plan_id:
-            by_id.setdefault(read.plan.plan_id.casefold(), []).append(read)
+    by_id: dict[str, list[tuple[int, PlanVersion]]] = {}
+    for index, (_, version) in enumerate(files):
+        if version is not None:
+            by_id.setdefault(version.plan_id.casefold(), []).append((index, version))
     dropped: set[int] = set()
     issues: list[Issue] = []
     for group in by_id.values():
         if len(group) < 2:
             continue
-        accounts = {
-            str(r.plan.value("plan", "account_name") or "").casefold()
-            for r in group
-            if r.plan
-        }
-        if len(accounts) > 1:
-            for read in group:
+        if len({version.account for _, version in group}) > 1:
+            for index, version in group:
                 issues.append(
                     Issue(
                         "portfolio.copied_plan_id",
                         Severity.WARNING,
-                        read.source,
-                        f"Plan id {read.plan.plan_id if read.plan else ''} is also used by "
+                        files[index][0],
+                        f"Plan id {version.plan_id} is also used by "
                         "another account's plan (a copied file?).",
                         "Give each account's plan its own plan id.",
                     )
                 )
             continue
-        newest = max(group, key=_version_key)
-        for read in group:
-            if read is not newest:
-                dropped.add(id(read))
+        newest, version = max(group, key=lambda item: _version_key(files[item[0]]))
+        for index, _ in group:
+            if index != newest:
+                dropped.add(index)
                 issues.append(
                     Issue(
                         "portfolio.older_version",
                         Severity.INFO,
-                        read.source,
-                        f"An older version of plan {newest.plan.plan_id if newest.plan else ''}; "
-                        f"{newest.source} is used.",
+                        files[index][0],
+                        f"An older version of plan {version.plan_id}; "
+                        f"{files[newest][0]} is used.",
                         "Archive or delete old versions.",
                     )
                 )
-    return [r for r in reads if id(r) not in dropped], issues
+    return [index for index in range(len(files)) if index not in dropped], issues
 
 
-def _version_key(read: PlanRead) -> tuple[dt.date, float]:
-    plan = read.plan
-    review = figures.last_review(plan) if plan else None
+def _version_key(file: tuple[str, PlanVersion | None]) -> tuple[dt.date, float]:
+    source, version = file
+    review = version.last_review if version else None
     try:
-        mtime = os.path.getmtime(read.source)
+        mtime = os.path.getmtime(source)
     except OSError:
         mtime = 0.0
     return (review or dt.date.min, mtime)

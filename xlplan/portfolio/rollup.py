@@ -1,18 +1,22 @@
 """Consolidate read plans into one portfolio: accounts, owners, rows, white space.
 
 Every plan is computed against the run's single as-of date, with the rollup
-pack's rules and currency rates. Consolidated rows carry the file, sheet and
-cell they came from.
+pack's rules and currency rates. What one plan adds to the portfolio is a
+``PlanEntry``, which follows from the plan file's bytes and those terms alone,
+so a re-run can keep it by content and need not load the plan again.
+Consolidated rows carry the file, sheet and cell they came from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
+from xlplan.core import figures
 from xlplan.core import portfolio as core
 from xlplan.core.rules import Rules
 from xlplan.model.issues import Issue, Severity
@@ -63,17 +67,67 @@ DETAIL_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class PlanVersion:
+    """What tells one file of a plan from another file with the same plan id."""
+
+    plan_id: str
+    account: str  # the account name, case-folded
+    last_review: dt.date | None  # as of the plan's own as-of date
+
+
+def version_of(plan: Plan | None) -> PlanVersion | None:
+    """The version facts of ``plan``; ``None`` without a plan or a plan id."""
+    if plan is None or not plan.plan_id:
+        return None
+    account = str(plan.value("plan", "account_name") or "").casefold()
+    return PlanVersion(plan.plan_id, account, figures.last_review(plan))
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """What one plan file adds to a portfolio, on one run's terms (as-of date, pack).
+
+    ``row`` is the plan's Accounts row before the portfolio's own flags, and
+    ``None`` when the file is not a usable plan (its issues still count).
+    ``details`` holds each consolidated section's sheet and rows, a row being
+    its cell and the values of the section's ``DETAIL_COLUMNS``;
+    ``white_space`` the offering of each business unit marked Opportunity;
+    ``stages`` each deal's stage and value in the portfolio currency, in sheet
+    order; ``closed`` the deals won and lost in the plan period. Issues name
+    the file the entry was made from; ``assemble_portfolio`` renames them.
+    """
+
+    issues: tuple[Issue, ...]
+    meta: Mapping[str, str]
+    version: PlanVersion | None
+    row: core.AccountRow | None = None
+    details: Mapping[str, tuple[str, tuple[tuple[Any, ...], ...]]] = field(
+        default_factory=dict
+    )
+    white_space: tuple[str, ...] = ()
+    stages: tuple[tuple[str, float], ...] = ()
+    closed: tuple[int, int] = (0, 0)
+
+
 @dataclass
 class Portfolio:
-    """Everything the portfolio workbook and the exports show."""
+    """Everything the portfolio workbook and the exports show.
+
+    ``plans`` holds the kept plans (as of the run's date) when the portfolio
+    was built from whole reads, as a history snapshot needs them; ``None``
+    when it was assembled from entries alone.
+    """
 
     as_of: dt.date
     base_currency: str
     accounts: list[core.AccountRow] = field(default_factory=list)
-    plans: list[Plan] = field(default_factory=list)
+    plans: list[Plan] | None = None
     sources: list[str] = field(default_factory=list)
     # Each kept plan's file facts (pack name and version, file_sha256), as sources.
     meta: list[dict[str, str]] = field(default_factory=list)
+    # Each kept plan's deals won and lost in its period, as sources.
+    closed: list[tuple[int, int]] = field(default_factory=list)
     details: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     white_space: dict[tuple[str, str], int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
@@ -86,7 +140,7 @@ class Portfolio:
         """Portfolio lines: sums, ratios of sums with their n, concentration."""
         values = [a.values for a in self.accounts]
         mix = core.concentration([v.get("revenue_current") for v in values])
-        win_rate, win_n = core.portfolio_win_rate(self.plans)
+        win_rate, win_n = core.portfolio_win_rate(self.closed)
         attainment, att_n = core.ratio_of_sums(
             (v.get("revenue_current"), v.get("revenue_target")) for v in values
         )
@@ -120,88 +174,169 @@ def build_portfolio(
     owner: str | None = None,
     tier: str | None = None,
 ) -> Portfolio:
-    """The portfolio of the plans read, filtered by owner and tier."""
-    result = Portfolio(as_of=as_of, base_currency=pack.rates.base)
-    for read in reads:
-        result.issues += read.issues
-        if read.plan is None:
+    """The portfolio of the plans read, filtered by owner and tier, with their plans."""
+    entries = [(read.source, plan_entry(read, pack, rules, as_of)) for read in reads]
+    plans = [read.plan for read in reads]
+    return assemble_portfolio(entries, pack, rules, as_of, owner, tier, plans)
+
+
+def plan_entry(read: PlanRead, pack: Pack, rules: Rules, as_of: dt.date) -> PlanEntry:
+    """What the plan read adds to a portfolio as of ``as_of``, by ``pack``'s rates."""
+    issues, meta, version = tuple(read.issues), read.meta, version_of(read.plan)
+    if read.plan is None:
+        return PlanEntry(issues, meta, version)
+    plan = replace(read.plan, as_of=as_of)
+    rate = core.rate_for(plan.value("plan", "currency"), pack.rates)
+    return PlanEntry(
+        issues,
+        meta,
+        version,
+        row=core.account_row(plan, rules, pack.rates, _data_errors(read)),
+        details=_details(read, plan),
+        white_space=tuple(
+            str(cell.get("offering"))
+            for cell in plan.rows("white_space")
+            if cell.get("state") == "Opportunity"
+        ),
+        stages=_stages(plan, rate),
+        closed=figures.closed_counts(plan),
+    )
+
+
+def assemble_portfolio(
+    entries: Sequence[tuple[str, PlanEntry]],
+    pack: Pack,
+    rules: Rules,
+    as_of: dt.date,
+    owner: str | None = None,
+    tier: str | None = None,
+    plans: Sequence[Plan | None] | None = None,
+) -> Portfolio:
+    """The portfolio of (file, entry) pairs, filtered by owner and tier.
+
+    With ``plans`` (one per entry, ``None`` where there is none) the portfolio
+    keeps the plans of the accounts it shows, as of ``as_of``.
+    """
+    result = Portfolio(
+        as_of=as_of, base_currency=pack.rates.base, plans=None if plans is None else []
+    )
+    for index, (source, entry) in enumerate(entries):
+        result.issues += [
+            issue if issue.file == source else replace(issue, file=source)
+            for issue in entry.issues
+        ]
+        row = entry.row
+        if row is None or not _wanted(row, owner, tier):
             continue
-        plan = replace(read.plan, as_of=as_of)
-        if (
-            owner
-            and str(plan.value("plan", "plan_owner") or "").casefold()
-            != owner.casefold()
-        ):
-            continue
-        if (
-            tier
-            and str(plan.value("profile", "account_tier") or "").casefold()
-            != tier.casefold()
-        ):
-            continue
-        errors = sum(
-            1
-            for i in read.issues
-            if i.code.startswith("data.") or i.severity is Severity.ERROR
-        )
-        row = core.account_row(plan, rules, pack.rates, data_errors=errors)
-        if core.rate_for(plan.value("plan", "currency"), pack.rates) is None:
-            result.issues.append(
-                Issue(
-                    "portfolio.no_rate",
-                    Severity.WARNING,
-                    read.source,
-                    f"No rate for currency {plan.value('plan', 'currency')}: money columns left blank.",
-                    "Add the rate to the pack's rates.yaml.",
-                )
-            )
+        if core.rate_for(row.values.get("currency"), pack.rates) is None:
+            result.issues.append(_no_rate(source, row.values.get("currency")))
         result.accounts.append(row)
-        result.plans.append(plan)
-        result.sources.append(read.source)
-        result.meta.append(read.meta)
-        _add_details(result, read, plan)
-        _add_white_space(result, plan)
-        _add_stages(
-            result, plan, core.rate_for(plan.value("plan", "currency"), pack.rates)
-        )
+        result.sources.append(source)
+        result.meta.append(dict(entry.meta))
+        result.closed.append(entry.closed)
+        plan = plans[index] if plans is not None else None
+        if result.plans is not None and plan is not None:
+            result.plans.append(replace(plan, as_of=as_of))
+        _add_details(result, source, row, entry)
+        _add_white_space(result, row, entry)
+        for stage, value in entry.stages:
+            result.stages[stage] = result.stages.get(stage, 0.0) + value
     result.accounts = core.add_portfolio_flags(result.accounts, rules)
     return result
 
 
-def _add_details(result: Portfolio, read: PlanRead, plan: Plan) -> None:
+def _no_rate(source: str, currency: Any) -> Issue:
+    return Issue(
+        "portfolio.no_rate",
+        Severity.WARNING,
+        source,
+        f"No rate for currency {currency}: money columns left blank.",
+        "Add the rate to the pack's rates.yaml.",
+    )
+
+
+def _wanted(row: core.AccountRow, owner: str | None, tier: str | None) -> bool:
+    """True when the plan's owner and tier are those asked for (any when ``None``)."""
+    for asked, column in ((owner, "plan_owner"), (tier, "account_tier")):
+        if asked and str(row.values.get(column) or "").casefold() != asked.casefold():
+            return False
+    return True
+
+
+def _data_errors(read: PlanRead) -> int:
+    """How many values of the plan's file were ignored or unreadable."""
+    return sum(
+        1
+        for i in read.issues
+        if i.code.startswith("data.") or i.severity is Severity.ERROR
+    )
+
+
+def _details(
+    read: PlanRead, plan: Plan
+) -> dict[str, tuple[str, tuple[tuple[Any, ...], ...]]]:
+    """Each consolidated section's sheet and rows: each row's cell, then values."""
+    details = {}
     for section, columns in DETAIL_COLUMNS.items():
+        rows = plan.rows(section)
+        if not rows:
+            continue
         sheet, located = read.locations.get(section, ("", {}))
         label_col = located.get(columns[0])
-        for row in plan.rows(section):
-            source_row = row.get(SOURCE_ROW)
-            cell = (
-                xl_rowcol_to_cell(source_row, label_col)
-                if source_row is not None and label_col is not None
-                else ""
-            )
-            detail = {
-                "plan_id": plan.plan_id,
-                "account_name": plan.value("plan", "account_name"),
-            }
-            detail.update({c: row.get(c) for c in columns})
-            detail.update({"file": read.source, "sheet": sheet, "cell": cell})
-            result.details.setdefault(section, []).append(detail)
+        letter = "" if label_col is None else xl_col_to_name(label_col)
+        details[section] = (
+            sheet,
+            tuple(
+                (_cell(letter, row.get(SOURCE_ROW)), *(row.get(c) for c in columns))
+                for row in rows
+            ),
+        )
+    return details
 
 
-def _add_stages(result: Portfolio, plan: Plan, rate: float | None) -> None:
-    """Opportunity value by stage, in the portfolio currency."""
+def _cell(letter: str, source_row: int | None) -> str:
+    """The address of a row's label cell; ``""`` when either part is unknown."""
+    return f"{letter}{source_row + 1}" if letter and source_row is not None else ""
+
+
+def _stages(plan: Plan, rate: float | None) -> tuple[tuple[str, float], ...]:
+    """Each deal's stage and value in the portfolio currency; none without a rate."""
     if rate is None:
-        return
-    for deal in plan.rows("opportunities"):
-        value, stage = deal.get("estimated_value"), deal.get("stage")
-        if stage and isinstance(value, (int, float)):
-            result.stages[stage] = result.stages.get(stage, 0.0) + value * rate
+        return ()
+    return tuple(
+        (deal["stage"], deal["estimated_value"] * rate)
+        for deal in plan.rows("opportunities")
+        if deal.get("stage") and isinstance(deal.get("estimated_value"), (int, float))
+    )
 
 
-def _add_white_space(result: Portfolio, plan: Plan) -> None:
+def _add_details(
+    result: Portfolio, source: str, row: core.AccountRow, entry: PlanEntry
+) -> None:
+    """The entry's consolidated rows, each with its plan, file, sheet and cell."""
+    identity = {
+        "plan_id": row.values.get("plan_id"),
+        "account_name": row.values.get("account_name"),
+    }
+    for section, (sheet, rows) in entry.details.items():
+        columns = DETAIL_COLUMNS[section]
+        details = result.details.setdefault(section, [])
+        for cell, *values in rows:
+            details.append(
+                {
+                    **identity,
+                    **dict(zip(columns, values, strict=True)),
+                    "file": source,
+                    "sheet": sheet,
+                    "cell": cell,
+                }
+            )
+
+
+def _add_white_space(result: Portfolio, row: core.AccountRow, entry: PlanEntry) -> None:
     """Count business units marked Opportunity, per offering and account."""
-    account = str(plan.value("plan", "account_name") or plan.plan_id or "")
-    for cell in plan.rows("white_space"):
-        if cell.get("state") == "Opportunity":
-            key = (str(cell.get("offering")), account)
-            result.white_space[key] = result.white_space.get(key, 0) + 1
+    values = row.values
+    account = str(values.get("account_name") or values.get("plan_id") or "")
+    for offering in entry.white_space:
+        key = (offering, account)
+        result.white_space[key] = result.white_space.get(key, 0) + 1

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xlplan.core.portfolio import FLAGS
-from xlplan.core.rules import rules_from_pack
+from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import Pack
-from xlplan.portfolio.cache import ReadCache
-from xlplan.portfolio.gather import find_files, read_all, settle_duplicates
-from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio, build_portfolio
+from xlplan.model.plan import Plan
+from xlplan.portfolio.cache import EntryCache, ReadCache, entries_key, file_key
+from xlplan.portfolio.gather import find_files, read_all, settle_versions
+from xlplan.portfolio.rollup import (
+    DETAIL_COLUMNS,
+    PlanEntry,
+    Portfolio,
+    assemble_portfolio,
+    plan_entry,
+)
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
 from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead
@@ -60,13 +69,95 @@ def run_rollup(
 
         check_history(request.history)
     files = find_files(request.paths)
-    reads = _read(files, request, progress)
-    kept, duplicate_issues = settle_duplicates(reads)
-    portfolio = build_portfolio(
-        kept, pack, rules_from_pack(pack), request.as_of, request.owner, request.tier
+    rules = rules_from_pack(pack)
+    entries, plans = _entries(files, request, pack, rules, progress)
+    with _objects_frozen():
+        versions = [(source, entry.version) for source, entry in entries]
+        kept, duplicate_issues = settle_versions(versions)
+        portfolio = assemble_portfolio(
+            [entries[i] for i in kept],
+            pack,
+            rules,
+            request.as_of,
+            request.owner,
+            request.tier,
+            None if plans is None else [plans[i] for i in kept],
+        )
+        portfolio.issues += duplicate_issues
+        portfolio.files_read = len(files)
+        _write_outputs(portfolio, request, pack)
+    return portfolio
+
+
+@contextmanager
+def _objects_frozen() -> Iterator[None]:
+    """The objects alive now, the entries and plans above all, left out of collection.
+
+    A portfolio's entries (and plans, when loaded) are a few hundred thousand
+    containers that live until the rollup ends and hold no reference cycle.
+    Each full collection while the portfolio is built and written would walk
+    them all again; frozen (``gc.freeze``) they are skipped, and reference
+    counting still frees them. Objects a caller froze stay frozen.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _entries(
+    files: Sequence[Path],
+    request: RollupRequest,
+    pack: Pack,
+    rules: Rules,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[tuple[str, PlanEntry]], list[Plan | None] | None]:
+    """Each file's portfolio entry in file order, and with --history each one's plan.
+
+    With a cache folder, a file whose bytes made an entry on the same terms
+    (as-of date, pack) before takes it from the ``EntryCache``; the other
+    files are read (or taken from the ``ReadCache``) and their entries made
+    and kept. A history snapshot needs every plan's records and rows, so with
+    --history every file is read or loaded whole.
+    """
+    store, keys = None, [""] * len(files)
+    if request.cache_dir:
+        store = EntryCache.load(
+            request.cache_dir, entries_key(request.as_of, pack, rules)
+        )
+        keys = [file_key(path) for path in files]
+    found = {
+        index: entry
+        for index, key in enumerate(keys)
+        if store is not None and key and (entry := store.get(key)) is not None
+    }
+    wanted = [i for i in range(len(files)) if request.history or i not in found]
+    if progress and len(wanted) < len(files):
+        progress(len(files) - len(wanted))
+    reads = _read(
+        [files[i] for i in wanted], [keys[i] for i in wanted], request, progress
     )
-    portfolio.issues += duplicate_issues
-    portfolio.files_read = len(files)
+    for index, read in zip(wanted, reads, strict=True):
+        if index in found:
+            continue
+        found[index] = plan_entry(read, pack, rules, request.as_of)
+        opened = not any(i.code == "file.unreadable" for i in read.issues)
+        if store is not None and keys[index] and opened:
+            store.put(keys[index], found[index])
+    if store is not None:
+        store.save()
+    entries = [(str(path), found[i]) for i, path in enumerate(files)]
+    if request.history is None:
+        return entries, None
+    return entries, [read.plan for read in reads]
+
+
+def _write_outputs(portfolio: Portfolio, request: RollupRequest, pack: Pack) -> None:
+    """The portfolio workbook, the exports asked for and the history snapshot."""
     write_atomic(
         request.output, build_portfolio_workbook(portfolio, pack), force=request.force
     )
@@ -86,18 +177,18 @@ def run_rollup(
         portfolio.snapshot_replaced = save_rollup(
             request.history, portfolio, pack, request.owner, request.tier
         )
-    return portfolio
 
 
 def _read(
     files: Sequence[Path],
+    keys: Sequence[str],
     request: RollupRequest,
     progress: Callable[[int], None] | None,
 ) -> list[PlanRead]:
     """Every file's read: in local processes, or on the Dask cluster asked for."""
     cache = ReadCache(request.cache_dir) if request.cache_dir else None
     if request.scheduler is None:
-        return read_all(files, request.jobs, progress, cache)
+        return read_all(files, request.jobs, progress, cache, keys if cache else None)
     from xlplan.portfolio.cluster import read_on_cluster
 
     return read_on_cluster(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import xlsxwriter
@@ -190,7 +191,7 @@ class SheetWriter:
         if pages > 1:
             sheet.repeat_columns(0, 1)
 
-        data = [list(r) for r in rows] or [[None] * len(headers)]
+        data = rows or [[None] * len(headers)]
         sheet.add_table(
             top,
             0,
@@ -399,17 +400,8 @@ class _Writer(SheetWriter):
             for c in columns
         ]
         headers += [("File", "text"), ("Sheet", "text"), ("Cell", "text")]
-        rows = [
-            [
-                d["plan_id"],
-                d["account_name"],
-                *(d[c] for c in columns),
-                d["file"],
-                d["sheet"],
-                d["cell"],
-            ]
-            for d in self.portfolio.details.get(section, [])
-        ]
+        cells = itemgetter("plan_id", "account_name", *columns, "file", "sheet", "cell")
+        rows = list(map(cells, self.portfolio.details.get(section, [])))
         self._table(sheet, title.replace(" ", ""), headers, rows)
 
     def _white_space(self) -> None:
