@@ -68,7 +68,13 @@ def excel_value(raw: Any) -> Any:
 
 
 def as_grid(value: Any) -> list[list[Any]]:
-    """Any argument as a 2-D list: a single cell or a 1-D row becomes one row."""
+    """Any argument as a 2-D list: a single cell or a 1-D row becomes one row.
+
+    A list of lists, as xlwings passes a range, is returned as it is, not
+    copied: nothing here changes a grid.
+    """
+    if isinstance(value, list) and value and set(map(type, value)) == {list}:
+        return value
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(row, (list, tuple)) for row in value):
             return [list(row) for row in value]

@@ -8,7 +8,7 @@ kept: their cells, their cells' types (Python holds ``1 == 1.0 == True``, a
 plan does not) and the sign of any zero (``-0.0 == 0.0``). It keeps the
 ``RangeRead`` of the last ranges it saw, joins them into a plan once per set
 of ranges and day, and keeps that plan's scores so that, say, the health
-score and its explanation compute health once. Comparing costs a few passes
+score and its explanation compute health once. Comparing costs two passes
 in C over the cells, several times less than reading them.
 
 ``core`` stays pure: the cache lives here, beside the functions that use it.
@@ -18,11 +18,13 @@ nothing may change a plan's rows in place (``core`` never does).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
+import operator
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -62,60 +64,61 @@ class _Seen:
 
     Python holds ``1``, ``1.0`` and ``TRUE`` equal, and ``0.0`` and ``-0.0``,
     yet a plan reads them differently: a range matches only with the same
-    cells, the same cell types and the same sign on each zero.
+    cells, the same cell types and the same sign on each zero. ``zeros``
+    holds the row, column and sign of each float zero.
     """
 
     cells: list[list[Any]]
     types: list[type]
-    zeros: tuple[tuple[int, float], ...]
+    zeros: tuple[tuple[int, int, float], ...]
     read: RangeRead
 
-    def matches(
-        self, grid: list[list[Any]], flat: list[Any], types: list[type]
-    ) -> bool:
-        """True when ``grid`` (flattened to ``flat``) holds what this range held."""
+    def matches(self, grid: list[list[Any]]) -> bool:
+        """True when ``grid`` holds what this range held."""
         return (
             grid == self.cells
-            and types == self.types
-            and all(math.copysign(1.0, flat[i]) == sign for i, sign in self.zeros)
+            and list(map(type, itertools.chain.from_iterable(grid))) == self.types
+            and all(
+                math.copysign(1.0, grid[row][col]) == sign
+                for row, col, sign in self.zeros
+            )
         )
 
 
-def _grid(argument: Any) -> list[list[Any]]:
-    if isinstance(argument, list) and set(map(type, argument)) <= {list}:
-        return argument
-    return as_grid(argument)
+def _seen(grid: list[list[Any]], read: RangeRead) -> _Seen | None:
+    """What to keep of ``grid`` to recognise it; ``None`` when it must be read again.
+
+    Excel sends no datetime with a time zone, and equal ones may fall on
+    other dates: a range holding one is read every time.
+    """
+    types = list(map(type, itertools.chain.from_iterable(grid)))
+    days = _of_type(itertools.chain.from_iterable(grid), types, dt.datetime)
+    if any(day.tzinfo is not None for day in days):
+        return None
+    return _Seen([list(row) for row in grid], types, _zeros(grid, types), read)
 
 
-def _flat(grid: list[list[Any]]) -> tuple[list[Any], list[type]]:
-    """The cells of ``grid`` in one list, and their types."""
-    flat = list(itertools.chain.from_iterable(grid))
-    return flat, list(map(type, flat))
+def _of_type(items: Iterable[Any], types: list[type], kind: type) -> Iterator[Any]:
+    """The items at the places where ``types`` holds ``kind``, picked in C."""
+    return itertools.compress(items, map(operator.is_, types, itertools.repeat(kind)))
 
 
-def _positions(types: list[type], kind: type) -> Iterator[int]:
-    """Where ``kind`` is in ``types``, each found by a search in C."""
-    start = 0
-    while True:
-        try:
-            start = types.index(kind, start) + 1
-        except ValueError:
-            return
-        yield start - 1
-
-
-def _zeros(flat: list[Any], types: list[type]) -> tuple[tuple[int, float], ...]:
-    """The index and sign of each float zero."""
-    return tuple(
-        (i, math.copysign(1.0, flat[i]))
-        for i in _positions(types, float)
-        if flat[i] == 0
-    )
-
-
-def _has_time_zone(flat: list[Any], types: list[type]) -> bool:
-    """True for a datetime with a time zone: equal ones may fall on other dates."""
-    return any(flat[i].tzinfo is not None for i in _positions(types, dt.datetime))
+def _zeros(
+    grid: list[list[Any]], types: list[type]
+) -> tuple[tuple[int, int, float], ...]:
+    """The row, column and sign of each float zero of ``grid``."""
+    floats = list(_of_type(itertools.chain.from_iterable(grid), types, float))
+    if 0.0 not in floats:
+        return ()
+    places = _of_type(itertools.count(), types, float)
+    at_zero = map(operator.eq, floats, itertools.repeat(0.0))
+    starts = list(itertools.accumulate(map(len, grid), initial=0))
+    found = []
+    for place in itertools.compress(places, at_zero):
+        row = bisect.bisect_right(starts, place) - 1
+        col = place - starts[row]
+        found.append((row, col, math.copysign(1.0, grid[row][col])))
+    return tuple(found)
 
 
 class PlanCache:
@@ -147,21 +150,19 @@ class PlanCache:
             entry.scores.clear()
 
     def _range(self, argument: Any) -> RangeRead:
-        grid = _grid(argument)
+        grid = as_grid(argument)
         try:
             shape = (len(grid), tuple(grid[0]) if grid else ())
             kept = _recall(self._ranges, shape) or []
         except TypeError:  # a cell Python cannot hash: read it every time
-            return read_range(argument, self.pack)
-        flat, types = _flat(grid)
+            return read_range(grid, self.pack)
         for seen in kept:
-            if seen.matches(grid, flat, types):
+            if seen.matches(grid):
                 return seen.read
-        read = read_range(argument, self.pack)
-        # Excel sends no datetime with a time zone; one is read every time.
-        if not _has_time_zone(flat, types):
-            cells = [list(row) for row in grid]
-            kept.insert(0, _Seen(cells, types, _zeros(flat, types), read))
+        read = read_range(grid, self.pack)
+        new = _seen(grid, read)
+        if new is not None:
+            kept.insert(0, new)
             _keep(self._ranges, shape, kept[:SAME_SHAPE_KEPT], RANGES_KEPT)
         return read
 
