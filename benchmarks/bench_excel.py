@@ -8,15 +8,17 @@ copies of its ranges, as Excel passes them, so nothing is found by identity.
 
 - loop: a bare Python loop over the same ranges' cells (the floor of any
   function that looks at every cell; read the others as multiples of it);
-- core: the function on the plan already built, its scores not yet computed
+- core: the function on the plan already built, no score computed yet
   (``core`` and the cell formatting alone);
 - cold: every cache cleared: the ranges read into a plan on the call;
-- warm: the ranges already read, the function's own scores not (the ranges
+- warm: the ranges already read, no score computed yet (the ranges
   recognised, then ``core``);
-- shared: the function's scores already computed for the same plan, as for
+- shared: the function's scores already computed for the same ranges, as for
   the second of health and its explanation (the ranges recognised only);
-- edit: one cell of the last range changed since the last call, as after a
-  rep types into one table (that range read again, the others recognised).
+- edit: one cell of the last range changed since the last call (the last
+  cell of its first row of data, a Notes cell in every table here), as after
+  a rep types into one table: that range read again, the others recognised,
+  and the scores that read that range's section computed again.
 
 Then times a whole recalculation of the Insights sheet: every plan function
 once, in order, each with its own fresh ranges, from empty caches.
@@ -103,7 +105,7 @@ def _figures(function, arguments: tuple, repeat: int) -> dict[str, float]:
     real = functions._entry
     functions._entry = lambda ranges: entry
     try:
-        figures["core"] = _time(function, copies, entry.scores.clear)
+        figures["core"] = _time(function, copies, cache.clear_scores)
     finally:
         functions._entry = real
     figures["cold"] = _time(function, copies, cache.clear)

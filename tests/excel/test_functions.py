@@ -12,6 +12,8 @@ from xlplan.core.checks import plan_problems
 from xlplan.core.completeness import score_completeness
 from xlplan.core.health import score_health
 from xlplan.excel import functions as f
+from xlplan.excel.cells import join_ranges
+from xlplan.excel.recalc import Scores
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
 
@@ -83,6 +85,28 @@ def test_lists_equal_core_and_have_exactly_the_rows_asked(built, pack, rules):
     )
     for rows in (1, 7, 30):
         assert len(_call(f.xlplan_next_actions, ranges, rows)) == rows
+
+
+def test_every_score_reads_only_the_sections_it_is_kept_by(built, pack, monkeypatch):
+    # A score is shared by every plan holding the same reads of its sections,
+    # so it must come out the same from a plan joined from those reads alone.
+    kept = []
+
+    def checked(self, name, reads, plan, compute):
+        result = real(self, name, reads, plan, compute)
+        assert compute(join_ranges(reads, plan.as_of).plan) == result, name
+        kept.append(name)
+        return result
+
+    real = Scores.score
+    monkeypatch.setattr(Scores, "score", checked)
+    for content, _ in built.values():
+        ranges = plan_ranges(content, pack, ALL_SECTIONS)
+        f.plan_cache().clear()
+        for name in f.SECTIONS:
+            lead = (f.MAX_ROWS,) if name in f.LIST_FUNCTIONS else ()
+            getattr(f, name)(*lead, *ranges)
+    assert len(set(kept)) == 9
 
 
 def test_arguments_come_in_any_order(built, pack):

@@ -29,6 +29,28 @@ def ranges():
     return as_excel_sends(found, serial_dates=False, blank=None)
 
 
+@pytest.fixture(scope="module")
+def by_section():
+    """Every section's range of a sample plan, by section key."""
+    raw = sample_plans(PACK)["halvorsen-logistics"]
+    content = build_plan_workbook(PACK, raw, today=AS_OF).content
+    keys = tuple(dict.fromkeys(k for v in f.SECTIONS.values() for k in v))
+    found = as_excel_sends(
+        plan_ranges(content, PACK, keys), serial_dates=False, blank=None
+    )
+    return dict(zip(keys, found, strict=True))
+
+
+def _recalculate(by_section):
+    """Every plan function on fresh copies of its own ranges, as the sheet calls it."""
+    results = {}
+    for name, keys in f.SECTIONS.items():
+        lead = (f.MAX_ROWS,) if name in f.LIST_FUNCTIONS else ()
+        ranges = copy.deepcopy([by_section[k] for k in keys])
+        results[name] = getattr(f, name)(*lead, *ranges)
+    return results
+
+
 def _goals_with(ranges, column, value):
     """A fresh copy of ``ranges`` with the first goal's ``column`` set to ``value``."""
     changed = copy.deepcopy(ranges)
@@ -96,6 +118,43 @@ def test_health_and_its_explanation_compute_health_once(ranges, monkeypatch):
     f.xlplan_health(*copy.deepcopy(wanted))
     f.xlplan_health_explain(*copy.deepcopy(wanted))
     assert len(calls) == 1
+
+
+def test_completeness_is_computed_once_for_every_function_that_needs_it(
+    by_section, monkeypatch
+):
+    calls = []
+    real = f.score_completeness
+    monkeypatch.setattr(f, "score_completeness", lambda *a: calls.append(1) or real(*a))
+    f.plan_cache().clear()
+    _recalculate(by_section)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("Responsible", None), ("Due date", dt.datetime(2020, 1, 1)), ("Notes", "x")],
+)
+def test_an_edited_cell_gives_every_function_what_a_fresh_start_gives(
+    by_section, column, value
+):
+    f.plan_cache().clear()
+    before = _recalculate(by_section)
+    edited = copy.deepcopy(by_section)
+    actions = edited["actions"]
+    progress = actions[0].index("Progress")
+    row = next(r for r in actions[1:] if r[progress] not in ("Done", "Cancelled"))
+    row[actions[0].index(column)] = value
+    after = _recalculate(edited)
+    f.plan_cache().clear()
+    assert after == _recalculate(edited)
+    changed = {name for name in after if after[name] != before[name]}
+    if column == "Responsible":
+        assert {"xlplan_completeness", "xlplan_next_actions"} <= changed
+    elif column == "Due date":
+        assert {"xlplan_health", "xlplan_next_actions"} <= changed
+    else:
+        assert not changed
 
 
 def test_the_as_of_day_is_part_of_the_plan_kept(ranges):

@@ -307,6 +307,11 @@ class RangeRead:
     findings: list[str]
     as_of: list[dt.date | None]
 
+    @property
+    def sections(self) -> frozenset[str]:
+        """The keys of the sections this range holds values or rows of."""
+        return frozenset(self.records).union(self.tables)
+
 
 def read_range(argument: Any, pack: Pack) -> RangeRead:
     """One range as Excel passes it (a block or a whole table), read on its own."""

@@ -6,10 +6,12 @@ of them: nothing can be recognised by identity. ``PlanCache`` recognises a
 range by comparing it with the ranges of the same size and header it has
 kept: their cells, their cells' types (Python holds ``1 == 1.0 == True``, a
 plan does not) and the sign of any zero (``-0.0 == 0.0``). It keeps the
-``RangeRead`` of the last ranges it saw, joins them into a plan once per set
-of ranges and day, and keeps that plan's scores so that, say, the health
-score and its explanation compute health once. Comparing costs two passes
-in C over the cells, several times less than reading them.
+``RangeRead`` of the last ranges it saw and joins them into a plan once per
+set of ranges and day. ``Scores`` keeps each score by the reads of the
+sections it reads, so that, say, the health score and its explanation
+compute health once, and the list of next actions reuses the completeness
+the completeness cell computed. Comparing costs two passes in C over the
+cells, several times less than reading them.
 
 ``core`` stays pure: the cache lives here, beside the functions that use it.
 Rows are shared between the cached reads and the plans joined from them, so
@@ -24,8 +26,15 @@ import itertools
 import math
 import operator
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from xlplan.excel.cells import CellsRead, RangeRead, as_grid, join_ranges, read_range
@@ -36,11 +45,50 @@ T = TypeVar("T")
 RANGES_KEPT = 64
 SAME_SHAPE_KEPT = 4
 PLANS_KEPT = 16
+SCORES_KEPT = 64
+
+
+class Scores:
+    """Scores of plans, each kept by the reads of the sections it reads.
+
+    A score that reads only some sections of a plan (completeness reads no
+    KPI) is the same for every plan holding the same reads of those sections
+    on the same as-of date: it is computed once for all of them, so the
+    completeness a list of next actions needs is the one the completeness
+    cell already worked out, and a changed range outside those sections
+    leaves it as it was. The reads in each key are kept alive with the score,
+    so their ids cannot be reused while it is kept.
+    """
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[Hashable, tuple[tuple[RangeRead, ...], Any]] = (
+            OrderedDict()
+        )
+
+    def score(
+        self,
+        name: str,
+        reads: tuple[RangeRead, ...],
+        plan: Plan,
+        compute: Callable[[Plan], T],
+    ) -> T:
+        """``compute(plan)``, worked out once per ``name``, ``reads`` and as-of date."""
+        key = (name, tuple(map(id, reads)), plan.as_of)
+        found = _recall(self._kept, key)
+        if found is None:
+            found = (reads, compute(plan))
+            _keep(self._kept, key, found, SCORES_KEPT)
+        result: T = found[1]
+        return result
+
+    def clear(self) -> None:
+        """Forget every score."""
+        self._kept.clear()
 
 
 @dataclass
 class PlanEntry:
-    """A plan joined from cached range reads, and the scores computed from it.
+    """A plan joined from cached range reads, and where its scores are kept.
 
     ``reads`` keeps the range reads alive, so the ids that key the entry
     cannot be reused by other objects while it is cached.
@@ -48,14 +96,18 @@ class PlanEntry:
 
     reads: tuple[RangeRead, ...]
     read: CellsRead
-    scores: dict[str, Any] = field(default_factory=dict)
+    scores: Scores
 
-    def score(self, name: str, compute: Callable[[Plan], T]) -> T:
-        """``compute(plan)``, worked out the first time ``name`` is asked for."""
-        if name not in self.scores:
-            self.scores[name] = compute(self.read.plan)
-        result: T = self.scores[name]
-        return result
+    def score(
+        self, name: str, sections: Collection[str], compute: Callable[[Plan], T]
+    ) -> T:
+        """``compute(plan)`` for a score that reads only ``sections`` of the plan.
+
+        ``sections`` must hold every section ``compute`` reads: the score is
+        shared with every plan holding the same reads of them.
+        """
+        reads = tuple(r for r in self.reads if not r.sections.isdisjoint(sections))
+        return self.scores.score(name, reads, self.read.plan, compute)
 
 
 @dataclass(frozen=True)
@@ -128,6 +180,7 @@ class PlanCache:
         self.pack = pack
         self._ranges: OrderedDict[Hashable, list[_Seen]] = OrderedDict()
         self._plans: OrderedDict[Hashable, PlanEntry] = OrderedDict()
+        self._scores = Scores()
 
     def plan(self, ranges: Sequence[Any], today: dt.date) -> PlanEntry:
         """The plan in ``ranges``; ``today`` is its as-of date when they hold none."""
@@ -135,7 +188,7 @@ class PlanCache:
         key = (tuple(map(id, reads)), today)
         entry = _recall(self._plans, key)
         if entry is None:
-            entry = PlanEntry(reads, join_ranges(reads, today))
+            entry = PlanEntry(reads, join_ranges(reads, today), self._scores)
             _keep(self._plans, key, entry, PLANS_KEPT)
         return entry
 
@@ -143,11 +196,11 @@ class PlanCache:
         """Forget every range read and plan, as after starting Python afresh."""
         self._ranges.clear()
         self._plans.clear()
+        self._scores.clear()
 
     def clear_scores(self) -> None:
-        """Forget the scores of the cached plans, keeping the plans."""
-        for entry in self._plans.values():
-            entry.scores.clear()
+        """Forget every score, keeping the ranges read and the plans joined."""
+        self._scores.clear()
 
     def _range(self, argument: Any) -> RangeRead:
         grid = as_grid(argument)
