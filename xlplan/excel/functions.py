@@ -183,7 +183,11 @@ def xlplan_coverage_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
 @_list_function
 def xlplan_meddpicc_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """MEDDPICC letters short of Confirmed on open opportunities, largest deal first."""
-    found = _score(_entry(plan), "xlplan_meddpicc_gaps", gaps.plan_meddpicc_gaps)
+    found = _score(
+        _entry(plan),
+        "xlplan_meddpicc_gaps",
+        lambda plan, rules: gaps.plan_meddpicc_gaps(plan, rules, limit=MAX_ROWS),
+    )
     return _column(found, rows)
 
 
@@ -198,7 +202,7 @@ def _kpi_lines(plan: Plan, rules: Rules) -> list[str]:
     for row in plan.rows("kpis"):
         status = gaps.kpi_status(row, plan)
         shown = "" if status.attainment is None else f" ({status.attainment:.0%})"
-        name = " ".join(str(row.get(k)) for k in ("kpi", "period") if row.get(k))
+        name = " ".join(map(str, filter(None, (row.get("kpi"), row.get("period")))))
         lines.append(f"{name or 'KPI'}: {status.status}{shown}")
     return lines
 
