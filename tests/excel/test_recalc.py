@@ -89,6 +89,16 @@ def test_a_cell_equal_in_python_but_read_otherwise_is_read_again(
             assert cached.findings == direct.findings, value
 
 
+def test_a_table_changed_on_one_line_keeps_the_rows_of_the_others(ranges):
+    cache = PlanCache(PACK)
+    before = cache.plan(copy.deepcopy(ranges), AS_OF).read.plan.rows("goals")
+    changed = _goals_with(ranges, "Baseline", 12345.0)
+    after = cache.plan(changed, AS_OF).read.plan.rows("goals")
+    assert (before[0]["baseline"], after[0]["baseline"]) != (12345.0, 12345.0)
+    assert after[0]["baseline"] == 12345.0
+    assert all(a is b for a, b in zip(after[1:], before[1:], strict=True))
+
+
 def test_datetimes_with_a_time_zone_are_read_every_time(ranges):
     cache = PlanCache(PACK)
     late = dt.datetime(2026, 1, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))

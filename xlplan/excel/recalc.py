@@ -37,7 +37,14 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from xlplan.excel.cells import CellsRead, RangeRead, as_grid, join_ranges, read_range
+from xlplan.excel.cells import (
+    CellsRead,
+    RangeRead,
+    as_grid,
+    join_ranges,
+    read_range,
+    reread_range,
+)
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 
@@ -136,6 +143,19 @@ class _Seen:
             )
         )
 
+    def unchanged_lines(self, grid: list[list[Any]]) -> list[bool]:
+        """For each line of ``grid``, of this range's size, whether it holds what it held."""
+        starts = itertools.accumulate(map(len, self.cells), initial=0)
+        same = [
+            line == cells
+            and list(map(type, line)) == self.types[start : start + len(cells)]
+            for line, cells, start in zip(grid, self.cells, starts, strict=False)
+        ]
+        for row, col, sign in self.zeros:
+            if same[row] and math.copysign(1.0, grid[row][col]) != sign:
+                same[row] = False
+        return same
+
 
 def _seen(grid: list[list[Any]], read: RangeRead) -> _Seen | None:
     """What to keep of ``grid`` to recognise it; ``None`` when it must be read again.
@@ -212,12 +232,26 @@ class PlanCache:
         for seen in kept:
             if seen.matches(grid):
                 return seen.read
-        read = read_range(grid, self.pack)
+        read = self._read(grid, kept[0] if kept else None)
         new = _seen(grid, read)
         if new is not None:
             kept.insert(0, new)
             _keep(self._ranges, shape, kept[:SAME_SHAPE_KEPT], RANGES_KEPT)
         return read
+
+    def _read(self, grid: list[list[Any]], last: _Seen | None) -> RangeRead:
+        """``grid`` read; ``last`` is the range of its size and header kept last.
+
+        When a rep types into a table, Excel passes the table again with one
+        line changed: the lines that did not change are taken from the read
+        of ``last``.
+        """
+        if last is None or not last.read.lines:
+            return read_range(grid, self.pack)
+        header, *lines = last.unchanged_lines(grid)
+        if not header:
+            return read_range(grid, self.pack)
+        return reread_range(grid, last.read, lines, self.pack)
 
 
 def _recall(kept: OrderedDict[Hashable, T], key: Hashable) -> T | None:
