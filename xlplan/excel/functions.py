@@ -235,11 +235,13 @@ def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
 @_list_function
 def xlplan_plan_check(rows: Any, *plan: Any) -> list[list[Any]]:
     """The plan's issues: odd cells first, then checks of the whole plan."""
-    from xlplan.core.checks import plan_problems
+    from xlplan.core.checks import PROBLEM_SECTIONS, plan_problems
 
     entry = _entry(plan)
-    problems = _score(
-        entry, "xlplan_plan_check", lambda p, _: [str(x) for x in plan_problems(p)]
+    # Its odd cells come from every range passed, its problems from a few
+    # sections: a changed KPI or review line leaves the problems as they were.
+    problems = entry.score(
+        "plan_problems", PROBLEM_SECTIONS, lambda p: [str(x) for x in plan_problems(p)]
     )
     return _column(entry.read.findings + problems or ["No issues found."], rows)
 
