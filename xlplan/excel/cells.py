@@ -269,9 +269,9 @@ class _Collector:
         cells = list(zip(*body, strict=True)) if body else [()] * len(columns)
         values, found = [], []
         for index, spec in used:
-            read = read_column(
-                spec, cells[index], functools.partial(self.convert, spec), EXCEL_ERRORS
-            )
+            convert = functools.partial(self.convert, spec)
+            choices = tuple(self.pack.lists.get(spec.list_name or "", ()))
+            read = read_column(spec, cells[index], convert, EXCEL_ERRORS, choices)
             if read is None:
                 return None
             values.append(read[0])
@@ -308,16 +308,13 @@ def _rows(
 ) -> list[Row | None]:
     """Each line's row from the table's field columns; ``None`` when blank but the id."""
     at = names.index("id") if "id" in names else None
-    template = dict.fromkeys(names)
     found: list[Row | None] = []
     for values in zip(*columns, strict=True):
         blanks = values.count(None) - (at is not None and values[at] is None)
         if blanks == len(names) - (at is not None):
             found.append(None)
             continue
-        # A copy of a dict with the keys already in place fills faster than dict().
-        row = template.copy()
-        row.update(zip(names, values, strict=False))
+        row = dict(zip(names, values, strict=True))
         apply_defaults(section, row)
         found.append(row)
     return found
