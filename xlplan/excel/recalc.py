@@ -5,13 +5,17 @@ over overlapping sets of the same ranges, and passes every call fresh copies
 of them: nothing can be recognised by identity. ``PlanCache`` recognises a
 range by comparing it with the ranges of the same size and header it has
 kept: their cells, their cells' types (Python holds ``1 == 1.0 == True``, a
-plan does not) and the sign of any zero (``-0.0 == 0.0``). It keeps the
-``RangeRead`` of the last ranges it saw and joins them into a plan once per
-set of ranges and day. ``Scores`` keeps each score by the reads of the
-sections it reads, so that, say, the health score and its explanation
-compute health once, and the list of next actions reuses the completeness
-the completeness cell computed. Comparing costs two passes in C over the
-cells, several times less than reading them.
+plan does not; text equals only text, so columns of text and blanks are
+left out) and the sign of any zero (``-0.0 == 0.0``). Comparing costs a pass
+in C over the cells and one over the cells of the other columns, several
+times less than reading them; a table passed again with a line changed is
+read again on that line only.
+
+It keeps the ``RangeRead`` of the last ranges it saw and joins them into a
+plan once per set of ranges and day. ``Scores`` keeps each score by the
+reads of the sections it reads, so that, say, the health score and its
+explanation compute health once, and the list of next actions reuses the
+completeness the completeness cell computed.
 
 ``core`` stays pure: the cache lives here, beside the functions that use it.
 Rows are shared between the cached reads and the plans joined from them, so
@@ -49,6 +53,7 @@ from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 
 T = TypeVar("T")
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 RANGES_KEPT = 64
 SAME_SHAPE_KEPT = 4
 PLANS_KEPT = 16
@@ -123,20 +128,26 @@ class _Seen:
 
     Python holds ``1``, ``1.0`` and ``TRUE`` equal, and ``0.0`` and ``-0.0``,
     yet a plan reads them differently: a range matches only with the same
-    cells, the same cell types and the same sign on each zero. ``zeros``
-    holds the row, column and sign of each float zero.
+    cells, the same cell types and the same sign on each zero. Text equals
+    only text and a blank only a blank, so the types are compared in the
+    columns that held anything else: ``pick`` takes those cells of a line
+    (every cell, in a range with lines of several lengths) and ``types``
+    holds their types, line by line. ``zeros`` holds the line, column and
+    sign of each float zero.
     """
 
     cells: list[list[Any]]
+    pick: Callable[[list[Any]], Iterable[Any]]
     types: list[type]
     zeros: tuple[tuple[int, int, float], ...]
     read: RangeRead
 
     def matches(self, grid: list[list[Any]]) -> bool:
         """True when ``grid`` holds what this range held."""
+        picked = itertools.chain.from_iterable(map(self.pick, grid))
         return (
             grid == self.cells
-            and list(map(type, itertools.chain.from_iterable(grid))) == self.types
+            and list(map(type, picked)) == self.types
             and all(
                 math.copysign(1.0, grid[row][col]) == sign
                 for row, col, sign in self.zeros
@@ -145,11 +156,10 @@ class _Seen:
 
     def unchanged_lines(self, grid: list[list[Any]]) -> list[bool]:
         """For each line of ``grid``, of this range's size, whether it holds what it held."""
-        starts = itertools.accumulate(map(len, self.cells), initial=0)
         same = [
             line == cells
-            and list(map(type, line)) == self.types[start : start + len(cells)]
-            for line, cells, start in zip(grid, self.cells, starts, strict=False)
+            and list(map(type, self.pick(line))) == list(map(type, self.pick(cells)))
+            for line, cells in zip(grid, self.cells, strict=True)
         ]
         for row, col, sign in self.zeros:
             if same[row] and math.copysign(1.0, grid[row][col]) != sign:
@@ -163,11 +173,36 @@ def _seen(grid: list[list[Any]], read: RangeRead) -> _Seen | None:
     Excel sends no datetime with a time zone, and equal ones may fall on
     other dates: a range holding one is read every time.
     """
-    types = list(map(type, itertools.chain.from_iterable(grid)))
-    days = _of_type(itertools.chain.from_iterable(grid), types, dt.datetime)
-    if any(day.tzinfo is not None for day in days):
+    columns = _typed_columns(grid)
+    pick = _picker(columns)
+    cells = list(itertools.chain.from_iterable(map(pick, grid)))
+    types = list(map(type, cells))
+    if any(day.tzinfo is not None for day in _of_type(cells, types, dt.datetime)):
         return None
-    return _Seen([list(row) for row in grid], types, _zeros(grid, types), read)
+    zeros = _zeros(grid, columns, cells, types)
+    return _Seen([list(line) for line in grid], pick, types, zeros, read)
+
+
+def _typed_columns(grid: list[list[Any]]) -> tuple[int, ...] | None:
+    """The columns holding anything but text and blanks; ``None`` for lines of several lengths."""
+    if len(set(map(len, grid))) > 1:
+        return None
+    return tuple(
+        col
+        for col, cells in enumerate(zip(*grid, strict=True))
+        if not set(map(type, cells)) <= _TEXT_OR_BLANK
+    )
+
+
+def _picker(columns: tuple[int, ...] | None) -> Callable[[list[Any]], Iterable[Any]]:
+    """A function, in C, that takes the cells of ``columns`` from a line (all for ``None``)."""
+    if columns is None:
+        return operator.itemgetter(slice(None))
+    if len(columns) > 1:
+        return operator.itemgetter(*columns)
+    # One index would give the cell itself rather than a sequence of cells.
+    first = columns[0] if columns else 0
+    return operator.itemgetter(slice(first, first + len(columns)))
 
 
 def _of_type(items: Iterable[Any], types: list[type], kind: type) -> Iterator[Any]:
@@ -176,21 +211,29 @@ def _of_type(items: Iterable[Any], types: list[type], kind: type) -> Iterator[An
 
 
 def _zeros(
-    grid: list[list[Any]], types: list[type]
+    grid: list[list[Any]],
+    columns: tuple[int, ...] | None,
+    cells: list[Any],
+    types: list[type],
 ) -> tuple[tuple[int, int, float], ...]:
-    """The row, column and sign of each float zero of ``grid``."""
-    floats = list(_of_type(itertools.chain.from_iterable(grid), types, float))
+    """The line, column and sign of each float zero of ``grid``.
+
+    ``cells`` are the cells of ``columns`` line by line, ``types`` their types.
+    """
+    floats = list(_of_type(cells, types, float))
     if 0.0 not in floats:
         return ()
-    places = _of_type(itertools.count(), types, float)
-    at_zero = map(operator.eq, floats, itertools.repeat(0.0))
-    starts = list(itertools.accumulate(map(len, grid), initial=0))
-    found = []
-    for place in itertools.compress(places, at_zero):
-        row = bisect.bisect_right(starts, place) - 1
-        col = place - starts[row]
-        found.append((row, col, math.copysign(1.0, grid[row][col])))
-    return tuple(found)
+    places = itertools.compress(
+        _of_type(itertools.count(), types, float),
+        map(operator.eq, floats, itertools.repeat(0.0)),
+    )
+    if columns is None:
+        starts = list(itertools.accumulate(map(len, grid), initial=0))
+        found = [(bisect.bisect_right(starts, p) - 1, p) for p in places]
+        spots = [(row, place - starts[row]) for row, place in found]
+    else:
+        spots = [(p // len(columns), columns[p % len(columns)]) for p in places]
+    return tuple((row, col, math.copysign(1.0, grid[row][col])) for row, col in spots)
 
 
 class PlanCache:
