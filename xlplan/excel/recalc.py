@@ -129,14 +129,15 @@ class _Seen:
     Python holds ``1``, ``1.0`` and ``TRUE`` equal, and ``0.0`` and ``-0.0``,
     yet a plan reads them differently: a range matches only with the same
     cells, the same cell types and the same sign on each zero. Text equals
-    only text and a blank only a blank, so the types are compared in the
-    columns that held anything else: ``pick`` takes those cells of a line
-    (every cell, in a range with lines of several lengths) and ``types``
-    holds their types, line by line. ``zeros`` holds the line, column and
-    sign of each float zero.
+    only text and a blank only a blank, so the types are compared in
+    ``columns``, those that held anything else (every column, ``None``, in a
+    range with lines of several lengths): ``pick`` takes those cells of a
+    line and ``types`` holds their types, line by line. ``zeros`` holds the
+    line, column and sign of each float zero.
     """
 
     cells: list[list[Any]]
+    columns: tuple[int, ...] | None
     pick: Callable[[list[Any]], Iterable[Any]]
     types: list[type]
     zeros: tuple[tuple[int, int, float], ...]
@@ -144,43 +145,68 @@ class _Seen:
 
     def matches(self, grid: list[list[Any]]) -> bool:
         """True when ``grid`` holds what this range held."""
-        picked = itertools.chain.from_iterable(map(self.pick, grid))
         return (
             grid == self.cells
-            and list(map(type, picked)) == self.types
-            and all(
-                math.copysign(1.0, grid[row][col]) == sign
-                for row, col, sign in self.zeros
-            )
+            and self._types_of(grid) == self.types
+            and self._same_zeros(grid)
         )
 
     def unchanged_lines(self, grid: list[list[Any]]) -> list[bool]:
         """For each line of ``grid``, of this range's size, whether it holds what it held."""
-        same = [
-            line == cells
-            and list(map(type, self.pick(line))) == list(map(type, self.pick(cells)))
-            for line, cells in zip(grid, self.cells, strict=True)
-        ]
+        same = list(map(operator.eq, grid, self.cells))
+        if self._types_of(grid) != self.types:
+            same = [
+                kept and self._types_of([line]) == self._types_of([cells])
+                for kept, line, cells in zip(same, grid, self.cells, strict=True)
+            ]
         for row, col, sign in self.zeros:
             if same[row] and math.copysign(1.0, grid[row][col]) != sign:
                 same[row] = False
         return same
 
+    def with_lines(
+        self, grid: list[list[Any]], same: list[bool], read: RangeRead
+    ) -> _Seen | None:
+        """What to keep of ``grid``, this range with the lines ``same`` marks False changed."""
+        changed = [line for line, kept in zip(grid, same, strict=True) if not kept]
+        if self.columns is None or {len(line) for line in changed} - {len(grid[0])}:
+            return _seen(grid, read)
+        columns = {*self.columns, *(_typed_columns(changed) or ())}
+        cells = [
+            old if kept else list(line)
+            for line, old, kept in zip(grid, self.cells, same, strict=True)
+        ]
+        return _kept(cells, tuple(sorted(columns)), read)
+
+    def _types_of(self, grid: list[list[Any]]) -> list[type]:
+        return list(map(type, itertools.chain.from_iterable(map(self.pick, grid))))
+
+    def _same_zeros(self, grid: list[list[Any]]) -> bool:
+        return all(
+            math.copysign(1.0, grid[row][col]) == sign for row, col, sign in self.zeros
+        )
+
 
 def _seen(grid: list[list[Any]], read: RangeRead) -> _Seen | None:
-    """What to keep of ``grid`` to recognise it; ``None`` when it must be read again.
+    """What to keep of ``grid`` to recognise it; ``None`` when it must be read again."""
+    return _kept([list(line) for line in grid], _typed_columns(grid), read)
+
+
+def _kept(
+    cells: list[list[Any]], columns: tuple[int, ...] | None, read: RangeRead
+) -> _Seen | None:
+    """What to keep of a copy of a range's ``cells``, types compared in ``columns``.
 
     Excel sends no datetime with a time zone, and equal ones may fall on
-    other dates: a range holding one is read every time.
+    other dates: a range holding one is read every time (``None``).
     """
-    columns = _typed_columns(grid)
     pick = _picker(columns)
-    cells = list(itertools.chain.from_iterable(map(pick, grid)))
-    types = list(map(type, cells))
-    if any(day.tzinfo is not None for day in _of_type(cells, types, dt.datetime)):
+    picked = list(itertools.chain.from_iterable(map(pick, cells)))
+    types = list(map(type, picked))
+    if any(day.tzinfo is not None for day in _of_type(picked, types, dt.datetime)):
         return None
-    zeros = _zeros(grid, columns, cells, types)
-    return _Seen([list(line) for line in grid], pick, types, zeros, read)
+    zeros = _zeros(cells, columns, picked, types)
+    return _Seen(cells, columns, pick, types, zeros, read)
 
 
 def _typed_columns(grid: list[list[Any]]) -> tuple[int, ...] | None:
@@ -275,26 +301,31 @@ class PlanCache:
         for seen in kept:
             if seen.matches(grid):
                 return seen.read
-        read = self._read(grid, kept[0] if kept else None)
-        new = _seen(grid, read)
-        if new is not None:
-            kept.insert(0, new)
-            _keep(self._ranges, shape, kept[:SAME_SHAPE_KEPT], RANGES_KEPT)
-        return read
+        new = self._read_again(grid, kept[0]) if kept else None
+        if new is None:
+            read = read_range(grid, self.pack)
+            new = _seen(grid, read)
+            if new is None:
+                return read
+        kept.insert(0, new)
+        _keep(self._ranges, shape, kept[:SAME_SHAPE_KEPT], RANGES_KEPT)
+        return new.read
 
-    def _read(self, grid: list[list[Any]], last: _Seen | None) -> RangeRead:
-        """``grid`` read; ``last`` is the range of its size and header kept last.
+    def _read_again(self, grid: list[list[Any]], last: _Seen) -> _Seen | None:
+        """``grid`` read where it changed since ``last``, the range of its size kept last.
 
         When a rep types into a table, Excel passes the table again with one
-        line changed: the lines that did not change are taken from the read
-        of ``last``.
+        line changed: the other lines are taken from the read of ``last``.
+        ``None`` when ``grid`` is not such a table, or holds a time zone.
         """
-        if last is None or not last.read.lines:
-            return read_range(grid, self.pack)
-        header, *lines = last.unchanged_lines(grid)
+        if not last.read.lines:
+            return None
+        header, *lines = same = last.unchanged_lines(grid)
         if not header:
-            return read_range(grid, self.pack)
-        return reread_range(grid, last.read, lines, self.pack)
+            return None
+        return last.with_lines(
+            grid, same, reread_range(grid, last.read, lines, self.pack)
+        )
 
 
 def _recall(kept: OrderedDict[Hashable, T], key: Hashable) -> T | None:
