@@ -72,7 +72,7 @@ def _named(plan: Plan, section: str, field: str) -> list[Row]:
 
 
 def _every(rows: Sequence[Row], test: Callable[[Row], bool]) -> bool:
-    return bool(rows) and all(test(row) for row in rows)
+    return bool(rows) and all(map(test, rows))
 
 
 def _count_named(r: Refs, section: str, field: str) -> str:
@@ -128,7 +128,7 @@ def _every_open_has(
 ) -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         rows = [row for row in _named(plan, section, field) if is_open(row)]
-        return _every(rows, lambda row: all(_filled(row.get(n)) for n in needs))
+        return _every(rows, lambda row: None not in map(row.get, needs))
 
     def condition(r: Refs, rules: Rules) -> str:
         named = f'({r.col(section, field)}<>"")*{open_terms(r)}'
@@ -200,7 +200,8 @@ def _flagged(section: str, name_field: str, flag: str, description: str) -> Chec
     return Check(
         description,
         lambda p, rules: any(
-            row.get(flag) is True for row in _named(p, section, name_field)
+            row.get(flag) is True and row.get(name_field) is not None
+            for row in p.rows(section)
         ),
         lambda r, rules: (
             f'COUNTIFS({r.col(section, name_field)},"<>",{r.col(section, flag)},TRUE)>=1'
@@ -213,7 +214,8 @@ def _quadrant(quadrant: str) -> Check:
         return any(
             row.get("quadrant") == quadrant
             and row.get("about_relationship") is not True
-            for row in _named(plan, "swot", "text")
+            and row.get("text") is not None
+            for row in plan.rows("swot")
         )
 
     def condition(r: Refs, rules: Rules) -> str:
