@@ -223,7 +223,7 @@ class _Collector:
         self.add_lines(section, lines)
 
     def add_lines(self, section: SectionSpec, lines: list[Line]) -> None:
-        """The lines of a table range: rows that are not blank, then findings."""
+        """Add the lines of a table range: the rows that are not blank, the findings."""
         self.lines += lines
         rows = self.tables.setdefault(section.key, [])
         rows += [row for row, _ in lines if row is not None]
