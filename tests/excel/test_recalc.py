@@ -130,26 +130,49 @@ def test_a_range_changed_after_the_call_is_not_mistaken_for_the_old_one(ranges):
     assert before.rows("goals")[0]["baseline"] != 12345.0
 
 
+def _counting(monkeypatch, counted):
+    """Every section part of completeness and component of health, as computed."""
+    real = f.score_section
+    monkeypatch.setattr(
+        f, "score_section", lambda key, *a: counted.append(key) or real(key, *a)
+    )
+    for key, (component, formula) in list(f.COMPONENTS.items()):
+        counting = lambda *a, k=key, c=component: counted.append(k) or c(*a)  # noqa: E731
+        monkeypatch.setitem(f.COMPONENTS, key, (counting, formula))
+
+
 def test_health_and_its_explanation_compute_health_once(ranges, monkeypatch):
-    calls = []
-    real = f.score_health
-    monkeypatch.setattr(f, "score_health", lambda *a: calls.append(1) or real(*a))
+    counted = []
+    _counting(monkeypatch, counted)
     f.plan_cache().clear()
     wanted = [r for r in ranges if r]
     f.xlplan_health(*copy.deepcopy(wanted))
     f.xlplan_health_explain(*copy.deepcopy(wanted))
-    assert len(calls) == 1
+    assert sorted(counted) == sorted(f.COMPONENTS)
 
 
 def test_completeness_is_computed_once_for_every_function_that_needs_it(
     by_section, monkeypatch
 ):
-    calls = []
-    real = f.score_completeness
-    monkeypatch.setattr(f, "score_completeness", lambda *a: calls.append(1) or real(*a))
+    counted = []
+    f.plan_cache().clear()
+    _counting(monkeypatch, counted)
+    _recalculate(by_section)
+    assert sorted(counted) == sorted([*f.COMPONENTS, *f.SECTION_READS])
+
+
+def test_an_edited_table_computes_again_only_the_parts_that_read_it(
+    by_section, monkeypatch
+):
     f.plan_cache().clear()
     _recalculate(by_section)
-    assert len(calls) == 1
+    counted = []
+    _counting(monkeypatch, counted)
+    edited = copy.deepcopy(by_section)
+    actions = edited["actions"]
+    actions[1][actions[0].index("Notes")] = "typed"
+    _recalculate(edited)
+    assert sorted(counted) == ["action_discipline", "actions"]
 
 
 @pytest.mark.parametrize(

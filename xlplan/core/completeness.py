@@ -466,24 +466,45 @@ SECTION_TITLES = {
 }
 
 
+# The plan sections each section's checks read: a section's part changes only
+# with them.
+SECTION_READS: dict[str, tuple[str, ...]] = {
+    "cover": ("plan",),
+    "profile": ("profile",),
+    "objectives": ("objectives",),
+    "swot": ("swot",),
+    "competition": ("competitors", "five_forces"),
+    "stakeholders": ("stakeholders",),
+    "white_space": ("business_units", "white_space"),
+    "goals": ("goals",),
+    "opportunities": ("opportunities",),
+    "risks": ("risks",),
+    "actions": ("actions",),
+}
+
+
 def score_completeness(plan: Plan, rules: Rules) -> Completeness:
     """Completeness 0-100 with every section's points and unmet checks."""
-    sections = []
-    for key, checks in SECTION_CHECKS.items():
-        results = [check.test(plan, rules) for check in checks]
-        sections.append(
-            SectionScore(
-                section=SECTION_TITLES[key],
-                weight=rules.completeness_weights.get(key, 0.0),
-                met=sum(results),
-                checks=len(checks),
-                missing=tuple(
-                    c.describe(rules)
-                    for c, ok in zip(checks, results, strict=False)
-                    if not ok
-                ),
-            )
-        )
+    return completeness_of([score_section(key, plan, rules) for key in SECTION_CHECKS])
+
+
+def score_section(key: str, plan: Plan, rules: Rules) -> SectionScore:
+    """One section's part of completeness: its checks met and what is missing."""
+    checks = SECTION_CHECKS[key]
+    results = [check.test(plan, rules) for check in checks]
+    return SectionScore(
+        section=SECTION_TITLES[key],
+        weight=rules.completeness_weights.get(key, 0.0),
+        met=sum(results),
+        checks=len(checks),
+        missing=tuple(
+            c.describe(rules) for c, ok in zip(checks, results, strict=False) if not ok
+        ),
+    )
+
+
+def completeness_of(sections: Sequence[SectionScore]) -> Completeness:
+    """Completeness from every section's part, in ``SECTION_CHECKS`` order."""
     total = 0.0
     for section in sections:
         total += section.points

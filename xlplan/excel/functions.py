@@ -15,15 +15,20 @@ reads them. A bad ``rows`` argument returns a message in the cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import xlwings as xw
 
 from xlplan.core import gaps, next_actions, portfolio, rates
-from xlplan.core.completeness import Completeness, score_completeness
-from xlplan.core.health import Health, score_health
+from xlplan.core.completeness import (
+    SECTION_READS,
+    Completeness,
+    completeness_of,
+    score_section,
+)
+from xlplan.core.health import COMPONENT_READS, COMPONENTS, Health, health_of
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
 from xlplan.excel.cells import CellsRead, as_grid, excel_value
@@ -68,16 +73,46 @@ def _score(entry: PlanEntry, function: str, compute: Callable[[Plan, Rules], T])
     every plan holding the same ranges of them shares it: the completeness
     cell, the missing list and the next actions compute completeness once.
     """
+    return _part(entry, function, SECTIONS[function], compute)
+
+
+def _part(
+    entry: PlanEntry,
+    name: str,
+    sections: Collection[str],
+    compute: Callable[[Plan, Rules], T],
+) -> T:
+    """``compute(plan, rules)``, kept by the ranges of the ``sections`` it reads."""
     rules = current_pack()[1]
-    return entry.score(function, SECTIONS[function], lambda plan: compute(plan, rules))
+    return entry.score(name, sections, lambda plan: compute(plan, rules))
 
 
 def _health(entry: PlanEntry) -> Health:
-    return _score(entry, "xlplan_health", score_health)
+    """Health, each component kept apart: an edited table computes again only
+    the components that read it."""
+
+    def compute(plan: Plan, rules: Rules) -> Health:
+        components = tuple(
+            (key, _part(entry, f"health: {key}", COMPONENT_READS[key], component))
+            for key, (component, _) in COMPONENTS.items()
+        )
+        return health_of(plan, rules, components)
+
+    return _score(entry, "xlplan_health", compute)
 
 
 def _completeness(entry: PlanEntry) -> Completeness:
-    return _score(entry, "xlplan_completeness", score_completeness)
+    """Completeness, each section's part kept apart, as health's components."""
+
+    def compute(plan: Plan, rules: Rules) -> Completeness:
+        return completeness_of(
+            [
+                _part(entry, f"completeness: {key}", reads, partial(score_section, key))
+                for key, reads in SECTION_READS.items()
+            ]
+        )
+
+    return _score(entry, "xlplan_completeness", compute)
 
 
 def _coverage_gaps(entry: PlanEntry) -> list[gaps.Gap]:
