@@ -13,6 +13,7 @@ from tests.conftest import AS_OF
 from tests.excel.ranges import as_excel_sends, plan_ranges
 from tests.excel.test_columns import CELLS, tables
 from tests.workbook.plans import sample_plans
+from xlplan.core import next_actions
 from xlplan.excel import functions as f
 from xlplan.excel.cells import read_cells
 from xlplan.excel.recalc import PlanCache
@@ -131,7 +132,7 @@ def test_a_range_changed_after_the_call_is_not_mistaken_for_the_old_one(ranges):
 
 
 def _counting(monkeypatch, counted):
-    """Every section part of completeness and component of health, as computed."""
+    """Every part of completeness, of health and of next actions, as computed."""
     real = f.score_section
     monkeypatch.setattr(
         f, "score_section", lambda key, *a: counted.append(key) or real(key, *a)
@@ -139,6 +140,10 @@ def _counting(monkeypatch, counted):
     for key, (component, formula) in list(f.COMPONENTS.items()):
         counting = lambda *a, k=key, c=component: counted.append(k) or c(*a)  # noqa: E731
         monkeypatch.setitem(f.COMPONENTS, key, (counting, formula))
+    for name in ("_review", "_overdue", "_goals", "_risks", "_renewal", "_deals"):
+        source = getattr(next_actions, name)
+        counting = lambda *a, k=name, s=source: counted.append(k) or s(*a)  # noqa: E731
+        monkeypatch.setattr(next_actions, name, counting)
 
 
 def test_health_and_its_explanation_compute_health_once(ranges, monkeypatch):
@@ -158,7 +163,8 @@ def test_completeness_is_computed_once_for_every_function_that_needs_it(
     f.plan_cache().clear()
     _counting(monkeypatch, counted)
     _recalculate(by_section)
-    assert sorted(counted) == sorted([*f.COMPONENTS, *f.SECTION_READS])
+    sources = ["_deals", "_goals", "_overdue", "_renewal", "_review", "_risks"]
+    assert sorted(counted) == sorted([*f.COMPONENTS, *f.SECTION_READS, *sources])
 
 
 def test_an_edited_table_computes_again_only_the_parts_that_read_it(
@@ -169,10 +175,16 @@ def test_an_edited_table_computes_again_only_the_parts_that_read_it(
     counted = []
     _counting(monkeypatch, counted)
     edited = copy.deepcopy(by_section)
-    actions = edited["actions"]
-    actions[1][actions[0].index("Notes")] = "typed"
-    _recalculate(edited)
-    assert sorted(counted) == ["action_discipline", "actions"]
+    for key in ("actions", "reviews"):
+        edited[key][1][edited[key][0].index("Notes")] = "typed"
+        _recalculate(edited)
+    assert counted == [
+        "action_discipline",
+        "actions",
+        "_overdue",
+        "freshness",
+        "_review",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ keeping the order below (late work first, then people, goals, risks, deals).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xlplan.core import figures, gaps, health
@@ -149,6 +150,10 @@ def _completeness(completeness: Completeness) -> list[NextAction]:
     return actions
 
 
+Source = Callable[[Plan], list[NextAction]]
+Keep = Callable[[str, tuple[str, ...], Source], list[NextAction]]
+
+
 def next_best_actions(
     plan: Plan,
     rules: Rules,
@@ -157,15 +162,22 @@ def next_best_actions(
     completeness: Completeness | None = None,
     coverage: list[gaps.Gap] | None = None,
     white_space: list[gaps.Gap] | None = None,
+    keep: Keep | None = None,
 ) -> list[NextAction]:
     """Up to ``limit`` suggestions, most points first; empty for an archived plan.
 
     ``completeness``, ``coverage`` and ``white_space`` are the plan's
     completeness and its coverage and white-space gaps, when the caller has
-    them already; each one left out is computed here.
+    them already; each one left out is computed here. The other suggestions
+    come from sources that read the plan: ``keep(name, sections, source)``
+    returns ``source(plan)``, and a caller may keep each source's list by the
+    plan sections it reads (the worksheet functions do), so that an edited
+    table computes again only the sources that read it.
     """
     if plan.value("plan", "plan_status") == "Archived":
         return []
+    if keep is None:
+        keep = lambda name, sections, source: source(plan)  # noqa: E731
     if completeness is None:
         completeness = score_completeness(plan, rules)
     if coverage is None:
@@ -173,13 +185,13 @@ def next_best_actions(
     if white_space is None:
         white_space = gaps.white_space_gaps(plan, rules)
     found = [
-        *_review(plan, rules),
-        *_overdue(plan, rules),
+        *keep("review", ("plan", "reviews"), lambda p: _review(p, rules)),
+        *keep("overdue", ("actions",), lambda p: _overdue(p, rules)),
         *_people(coverage, rules),
-        *_goals(plan, rules),
-        *_risks(plan, rules),
-        *_renewal(plan, rules),
-        *_deals(plan, rules),
+        *keep("goals", ("plan", "goals"), lambda p: _goals(p, rules)),
+        *keep("risks", ("risks",), lambda p: _risks(p, rules)),
+        *keep("renewal", ("profile", "opportunities"), lambda p: _renewal(p, rules)),
+        *keep("deals", ("opportunities",), lambda p: _deals(p, rules)),
         *_white_space(white_space),
         *_completeness(completeness),
     ]

@@ -253,6 +253,11 @@ def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
     """What to do next, most valuable first, each with its reason."""
     entry = _entry(plan)
 
+    def keep(
+        name: str, sections: tuple[str, ...], source: next_actions.Source
+    ) -> list[next_actions.NextAction]:
+        return entry.score(f"next actions: {name}", sections, source)
+
     def lines(plan: Plan, rules: Rules) -> list[str]:
         found = next_actions.next_best_actions(
             plan,
@@ -261,6 +266,7 @@ def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
             completeness=_completeness(entry),
             coverage=_coverage_gaps(entry),
             white_space=_white_space_gaps(entry),
+            keep=keep,
         )
         return [f"{a.action} ({a.reason})" for a in found]
 
