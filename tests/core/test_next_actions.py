@@ -78,5 +78,13 @@ def test_scores_passed_in_give_the_list_computed_here(data):
         "coverage": gaps.coverage_gaps(plan, RULES),
         "white_space": gaps.white_space_gaps(plan, RULES),
     }
-    found = next_best_actions(plan, RULES, limit=100, **parts)
+    kept = []
+
+    def keep(name, sections, source):
+        kept.append(name)
+        return source(plan)
+
+    found = next_best_actions(plan, RULES, limit=100, keep=keep, **parts)
     assert found == next_best_actions(plan, RULES, limit=100)
+    archived = plan.value("plan", "plan_status") == "Archived"
+    assert len(kept) == (0 if archived else 6)
