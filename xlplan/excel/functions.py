@@ -88,8 +88,11 @@ def _part(
 
 
 def _health(entry: PlanEntry) -> Health:
-    """Health, each component kept apart: an edited table computes again only
-    the components that read it."""
+    """Health, each component kept by the sections it reads.
+
+    A table edited since the last call computes again only the components
+    that read it; health itself is put together again from them.
+    """
 
     def compute(plan: Plan, rules: Rules) -> Health:
         components = tuple(
@@ -102,7 +105,7 @@ def _health(entry: PlanEntry) -> Health:
 
 
 def _completeness(entry: PlanEntry) -> Completeness:
-    """Completeness, each section's part kept apart, as health's components."""
+    """Completeness, each section's part kept by the plan sections it reads."""
 
     def compute(plan: Plan, rules: Rules) -> Completeness:
         return completeness_of(

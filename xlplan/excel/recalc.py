@@ -14,8 +14,10 @@ read again on that line only.
 It keeps the ``RangeRead`` of the last ranges it saw and joins them into a
 plan once per set of ranges and day. ``Scores`` keeps each score by the
 reads of the sections it reads, so that, say, the health score and its
-explanation compute health once, and the list of next actions reuses the
-completeness the completeness cell computed.
+explanation compute health once, the list of next actions reuses the
+completeness the completeness cell computed, and a changed range computes
+again only the scores that read its section (``functions`` keeps health,
+completeness and next actions part by part, so only the parts).
 
 ``core`` stays pure: the cache lives here, beside the functions that use it.
 Rows are shared between the cached reads and the plans joined from them, so
