@@ -68,6 +68,15 @@ def test_plan_meddpicc_gaps_skip_closed_deals_and_put_big_deals_first(rules):
     assert not any(s.startswith("won") for s in subjects)
 
 
+@pytest.mark.parametrize("limit", [0, 1, 9, 16, 100])
+def test_plan_meddpicc_gaps_up_to_a_limit_are_the_first_of_them_all(rules, limit):
+    deals = [_deal(name=f"deal {i}", estimated_value=float(i)) for i in range(5)]
+    plan = make_plan(opportunities=deals)
+    every = gaps.plan_meddpicc_gaps(plan, rules)
+    assert len(every) == 40
+    assert gaps.plan_meddpicc_gaps(plan, rules, limit=limit) == every[:limit]
+
+
 def test_coverage_gaps_of_an_empty_plan(rules):
     found = [str(g) for g in gaps.coverage_gaps(make_plan(), rules)]
     assert found[0] == "Economic buyer: no stakeholder is flagged economic buyer"

@@ -5,6 +5,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import days, make_plan
 from tests.core.test_scores import _plan_from, health_inputs
+from xlplan.core import gaps
+from xlplan.core.completeness import score_completeness
 from xlplan.core.next_actions import next_best_actions
 from xlplan.core.rules import rules_from_pack
 from xlplan.packs import load_pack
@@ -65,3 +67,24 @@ def test_finishing_an_overdue_action_never_adds_an_overdue_suggestion(data):
 
     improved = dict(data, overdue=max(0, data["overdue"] - 1))
     assert late(improved) <= late(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(health_inputs)
+def test_scores_passed_in_give_the_list_computed_here(data):
+    plan = _plan_from(data)
+    parts = {
+        "completeness": score_completeness(plan, RULES),
+        "coverage": gaps.coverage_gaps(plan, RULES),
+        "white_space": gaps.white_space_gaps(plan, RULES),
+    }
+    kept = []
+
+    def keep(name, sections, source):
+        kept.append(name)
+        return source(plan)
+
+    found = next_best_actions(plan, RULES, limit=100, keep=keep, **parts)
+    assert found == next_best_actions(plan, RULES, limit=100)
+    archived = plan.value("plan", "plan_status") == "Archived"
+    assert len(kept) == (0 if archived else 6)

@@ -12,6 +12,9 @@ from xlplan.core.checks import plan_problems
 from xlplan.core.completeness import score_completeness
 from xlplan.core.health import score_health
 from xlplan.excel import functions as f
+from xlplan.excel.cells import join_ranges
+from xlplan.excel.recalc import PlanEntry, Scores
+from xlplan.model.plan import Plan
 from xlplan.workbook.build import build_plan_workbook
 from xlplan.workbook.reader import read_plan
 
@@ -83,6 +86,56 @@ def test_lists_equal_core_and_have_exactly_the_rows_asked(built, pack, rules):
     )
     for rows in (1, 7, 30):
         assert len(_call(f.xlplan_next_actions, ranges, rows)) == rows
+
+
+class _Only(dict):
+    """A plan's records or tables that fail a test on any other section asked for."""
+
+    def __init__(self, found, sections):
+        super().__init__((k, v) for k, v in found.items() if k in sections)
+        self.sections = sections
+
+    def get(self, key, default=None):
+        assert key in self.sections, f"{key} read but not named"
+        return super().get(key, default)
+
+
+def test_every_score_reads_only_the_sections_it_is_kept_by(built, pack, monkeypatch):
+    # A score is shared by every plan holding the same reads of the sections
+    # it is kept by: it may read no other section, and it comes out the same
+    # from a plan joined from those reads alone.
+    kept = []
+
+    def guarded(self, name, sections, compute):
+        result = entry_score(self, name, sections, compute)
+        plan = self.read.plan
+        only = Plan(
+            plan.as_of, _Only(plan.records, sections), _Only(plan.tables, sections)
+        )
+        assert compute(only) == result, name
+        return result
+
+    def joined(self, name, reads, plan, compute):
+        result = scores_score(self, name, reads, plan, compute)
+        assert compute(join_ranges(reads, plan.as_of).plan) == result, name
+        kept.append(name)
+        return result
+
+    entry_score, scores_score = PlanEntry.score, Scores.score
+    monkeypatch.setattr(PlanEntry, "score", guarded)
+    monkeypatch.setattr(Scores, "score", joined)
+    for content, _ in built.values():
+        ranges = plan_ranges(content, pack, ALL_SECTIONS)
+        f.plan_cache().clear()
+        for name in f.SECTIONS:
+            lead = (f.MAX_ROWS,) if name in f.LIST_FUNCTIONS else ()
+            getattr(f, name)(*lead, *ranges)
+    # One score a function, health's and completeness's shared by two, and the
+    # plan check's problems; then the parts of health, completeness, next actions.
+    sources = {"review", "overdue", "goals", "risks", "renewal", "deals"}
+    assert {f"next actions: {source}" for source in sources} <= set(kept)
+    parts = len(f.COMPONENTS) + len(f.SECTION_READS) + len(sources)
+    assert len(set(kept)) == len(f.SECTIONS) - 2 + parts
 
 
 def test_arguments_come_in_any_order(built, pack):

@@ -33,6 +33,11 @@ class Problem:
         return f"{self.message} {self.hint}"
 
 
+# The sections ``plan_problems`` reads: a plan whose other sections change keeps
+# its problems.
+PROBLEM_SECTIONS = ("plan", "objectives", "stakeholders", "actions")
+
+
 def _default_label(section: str, field: str) -> str:
     return label_from_name(field)
 

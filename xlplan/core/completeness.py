@@ -72,7 +72,7 @@ def _named(plan: Plan, section: str, field: str) -> list[Row]:
 
 
 def _every(rows: Sequence[Row], test: Callable[[Row], bool]) -> bool:
-    return bool(rows) and all(test(row) for row in rows)
+    return bool(rows) and all(map(test, rows))
 
 
 def _count_named(r: Refs, section: str, field: str) -> str:
@@ -128,7 +128,7 @@ def _every_open_has(
 ) -> Check:
     def test(plan: Plan, rules: Rules) -> bool:
         rows = [row for row in _named(plan, section, field) if is_open(row)]
-        return _every(rows, lambda row: all(_filled(row.get(n)) for n in needs))
+        return _every(rows, lambda row: None not in map(row.get, needs))
 
     def condition(r: Refs, rules: Rules) -> str:
         named = f'({r.col(section, field)}<>"")*{open_terms(r)}'
@@ -200,7 +200,8 @@ def _flagged(section: str, name_field: str, flag: str, description: str) -> Chec
     return Check(
         description,
         lambda p, rules: any(
-            row.get(flag) is True for row in _named(p, section, name_field)
+            row.get(flag) is True and row.get(name_field) is not None
+            for row in p.rows(section)
         ),
         lambda r, rules: (
             f'COUNTIFS({r.col(section, name_field)},"<>",{r.col(section, flag)},TRUE)>=1'
@@ -213,7 +214,8 @@ def _quadrant(quadrant: str) -> Check:
         return any(
             row.get("quadrant") == quadrant
             and row.get("about_relationship") is not True
-            for row in _named(plan, "swot", "text")
+            and row.get("text") is not None
+            for row in plan.rows("swot")
         )
 
     def condition(r: Refs, rules: Rules) -> str:
@@ -464,24 +466,45 @@ SECTION_TITLES = {
 }
 
 
+# The plan sections each section's checks read: a section's part changes only
+# with them.
+SECTION_READS: dict[str, tuple[str, ...]] = {
+    "cover": ("plan",),
+    "profile": ("profile",),
+    "objectives": ("objectives",),
+    "swot": ("swot",),
+    "competition": ("competitors", "five_forces"),
+    "stakeholders": ("stakeholders",),
+    "white_space": ("business_units", "white_space"),
+    "goals": ("goals",),
+    "opportunities": ("opportunities",),
+    "risks": ("risks",),
+    "actions": ("actions",),
+}
+
+
 def score_completeness(plan: Plan, rules: Rules) -> Completeness:
     """Completeness 0-100 with every section's points and unmet checks."""
-    sections = []
-    for key, checks in SECTION_CHECKS.items():
-        results = [check.test(plan, rules) for check in checks]
-        sections.append(
-            SectionScore(
-                section=SECTION_TITLES[key],
-                weight=rules.completeness_weights.get(key, 0.0),
-                met=sum(results),
-                checks=len(checks),
-                missing=tuple(
-                    c.describe(rules)
-                    for c, ok in zip(checks, results, strict=False)
-                    if not ok
-                ),
-            )
-        )
+    return completeness_of([score_section(key, plan, rules) for key in SECTION_CHECKS])
+
+
+def score_section(key: str, plan: Plan, rules: Rules) -> SectionScore:
+    """One section's part of completeness: its checks met and what is missing."""
+    checks = SECTION_CHECKS[key]
+    results = [check.test(plan, rules) for check in checks]
+    return SectionScore(
+        section=SECTION_TITLES[key],
+        weight=rules.completeness_weights.get(key, 0.0),
+        met=sum(results),
+        checks=len(checks),
+        missing=tuple(
+            c.describe(rules) for c, ok in zip(checks, results, strict=False) if not ok
+        ),
+    )
+
+
+def completeness_of(sections: Sequence[SectionScore]) -> Completeness:
+    """Completeness from every section's part, in ``SECTION_CHECKS`` order."""
     total = 0.0
     for section in sections:
         total += section.points

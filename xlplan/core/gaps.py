@@ -8,6 +8,8 @@ Each function reuses the score it explains (``rows``, ``figures``, ``health``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -76,13 +78,17 @@ def open_opportunities(plan: Plan, rules: Rules) -> list[Row]:
     return sorted(rows, key=lambda r: -(r.get("estimated_value") or 0.0))
 
 
-def plan_meddpicc_gaps(plan: Plan, rules: Rules) -> list[Gap]:
-    """MEDDPICC gaps of every open opportunity, largest deal first."""
-    return [
+def plan_meddpicc_gaps(plan: Plan, rules: Rules, limit: int | None = None) -> list[Gap]:
+    """MEDDPICC gaps of every open opportunity, largest deal first.
+
+    With ``limit``, only the first ``limit`` gaps are worked out.
+    """
+    found = (
         Gap(f"{row['name']}, {gap.subject}", gap.reason)
         for row in open_opportunities(plan, rules)
         for gap in meddpicc_gaps(row)
-    ]
+    )
+    return list(itertools.islice(found, limit))
 
 
 # ------------------------------------------------------- stakeholder coverage
@@ -209,7 +215,13 @@ _PERIOD = re.compile(r"^\s*(\d{4})(?:\s*-\s*(Q[1-4]|H[12]|\d{1,2}))?\s*$", re.I)
 
 def period_end(period: object) -> dt.date | None:
     """The last day of ``2026``, ``2026-H1``, ``2026-Q3`` or ``2026-03``; else ``None``."""
-    match = _PERIOD.match(period) if isinstance(period, str) else None
+    return _period_end(period) if isinstance(period, str) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _period_end(period: str) -> dt.date | None:
+    # A KPI table repeats a few period texts: each is parsed once.
+    match = _PERIOD.match(period)
     if match is None:
         return None
     year, part = int(match.group(1)), (match.group(2) or "").upper()

@@ -165,11 +165,29 @@ def is_scored(plan: Plan, rules: Rules) -> bool:
     return plan.value("plan", "plan_status") in rules.health_statuses
 
 
+# The plan sections each component reads: a component changes only with them.
+COMPONENT_READS: dict[str, tuple[str, ...]] = {
+    "freshness": ("plan", "reviews"),
+    "action_discipline": ("actions",),
+    "stakeholder_coverage": ("stakeholders",),
+    "goal_progress": ("plan", "goals"),
+    "risk_control": ("risks",),
+    "relationship": ("profile",),
+}
+
+
 def score_health(plan: Plan, rules: Rules) -> Health:
     """Health with band and weakest component; blank score for other statuses."""
     components = tuple(
         (key, compute(plan, rules)) for key, (compute, _) in COMPONENTS.items()
     )
+    return health_of(plan, rules, components)
+
+
+def health_of(
+    plan: Plan, rules: Rules, components: tuple[tuple[str, float], ...]
+) -> Health:
+    """Health from the scores of its components, in ``COMPONENTS`` order."""
     if not is_scored(plan, rules):
         return Health(None, None, None, components)
     total = 0.0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from xlplan.core import figures, gaps, health
 from xlplan.core import rows as row_rules
-from xlplan.core.completeness import score_completeness
+from xlplan.core.completeness import Completeness, score_completeness
 from xlplan.core.rules import Rules
 from xlplan.model.plan import Plan
 
@@ -61,9 +61,8 @@ def _overdue(plan: Plan, rules: Rules) -> list[NextAction]:
     ]
 
 
-def _people(plan: Plan, rules: Rules) -> list[NextAction]:
+def _people(found: list[gaps.Gap], rules: Rules) -> list[NextAction]:
     third = _weight(rules, "stakeholder_coverage") / 3
-    found = gaps.coverage_gaps(plan, rules)
     actions = []
     for gap in found:
         points = third if gap.subject.startswith(("Economic", "Champion")) else 1.0
@@ -128,19 +127,19 @@ def _deals(plan: Plan, rules: Rules) -> list[NextAction]:
     ]
 
 
-def _white_space(plan: Plan, rules: Rules) -> list[NextAction]:
+def _white_space(found: list[gaps.Gap]) -> list[NextAction]:
     return [
         NextAction(
             f"Qualify white space: {gap.subject}", gap.reason, WHITE_SPACE_POINTS
         )
-        for gap in gaps.white_space_gaps(plan, rules)
+        for gap in found
         if gap.reason == "no opportunity yet"
     ]
 
 
-def _completeness(plan: Plan, rules: Rules) -> list[NextAction]:
+def _completeness(completeness: Completeness) -> list[NextAction]:
     actions = []
-    for section in score_completeness(plan, rules).sections:
+    for section in completeness.sections:
         share = COMPLETENESS_SHARE * section.weight / section.checks
         actions += [
             NextAction(
@@ -151,23 +150,50 @@ def _completeness(plan: Plan, rules: Rules) -> list[NextAction]:
     return actions
 
 
-SOURCES: tuple[Callable[[Plan, Rules], list[NextAction]], ...] = (
-    _review,
-    _overdue,
-    _people,
-    _goals,
-    _risks,
-    _renewal,
-    _deals,
-    _white_space,
-    _completeness,
-)
+Source = Callable[[Plan], list[NextAction]]
+Keep = Callable[[str, tuple[str, ...], Source], list[NextAction]]
 
 
-def next_best_actions(plan: Plan, rules: Rules, limit: int = 10) -> list[NextAction]:
-    """Up to ``limit`` suggestions, most points first; empty for an archived plan."""
+def next_best_actions(
+    plan: Plan,
+    rules: Rules,
+    limit: int = 10,
+    *,
+    completeness: Completeness | None = None,
+    coverage: list[gaps.Gap] | None = None,
+    white_space: list[gaps.Gap] | None = None,
+    keep: Keep | None = None,
+) -> list[NextAction]:
+    """Up to ``limit`` suggestions, most points first; empty for an archived plan.
+
+    ``completeness``, ``coverage`` and ``white_space`` are the plan's
+    completeness and its coverage and white-space gaps, when the caller has
+    them already; each one left out is computed here. The other suggestions
+    come from sources that read the plan: ``keep(name, sections, source)``
+    returns ``source(plan)``, and a caller may keep each source's list by the
+    plan sections it reads (the worksheet functions do), so that an edited
+    table computes again only the sources that read it.
+    """
     if plan.value("plan", "plan_status") == "Archived":
         return []
-    found = [action for source in SOURCES for action in source(plan, rules)]
+    if keep is None:
+        keep = lambda name, sections, source: source(plan)  # noqa: E731
+    if completeness is None:
+        completeness = score_completeness(plan, rules)
+    if coverage is None:
+        coverage = gaps.coverage_gaps(plan, rules)
+    if white_space is None:
+        white_space = gaps.white_space_gaps(plan, rules)
+    found = [
+        *keep("review", ("plan", "reviews"), lambda p: _review(p, rules)),
+        *keep("overdue", ("actions",), lambda p: _overdue(p, rules)),
+        *_people(coverage, rules),
+        *keep("goals", ("plan", "goals"), lambda p: _goals(p, rules)),
+        *keep("risks", ("risks",), lambda p: _risks(p, rules)),
+        *keep("renewal", ("profile", "opportunities"), lambda p: _renewal(p, rules)),
+        *keep("deals", ("opportunities",), lambda p: _deals(p, rules)),
+        *_white_space(white_space),
+        *_completeness(completeness),
+    ]
     ranked = sorted(found, key=lambda a: -a.points)  # stable: ties keep source order
     return ranked[: max(0, limit)]

@@ -153,7 +153,7 @@ def smart_complete(row: Row) -> bool | None:
     if row.get("title") is None:
         return None
     needed = ("metric", "baseline", "target", "due_date", "owner")
-    if any(row.get(name) is None for name in needed):
+    if None in map(row.get, needed):
         return False
     return bool(row["target"] != row["baseline"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,8 +65,13 @@ class Rules:
 
     def level_score(self, level: str | None) -> int:
         """High 3, Medium 2, Low 1 (by position in the ``level`` list); 0 for blank."""
+        return self._level_scores.get(level, 0)
+
+    @functools.cached_property
+    def _level_scores(self) -> dict[str | None, int]:
+        # Every risk row asks twice; a value listed twice scores as the first.
         values = self.lists["level"]
-        return len(values) - values.index(level) if level in values else 0
+        return {v: len(values) - i for i, v in reversed(list(enumerate(values)))}
 
 
 class ScoringKeyError(ValueError):

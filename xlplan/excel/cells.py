@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,10 @@ EXCEL_ERRORS = frozenset(
 )
 _PLAIN = (str,)
 
+# A line of a table below its header: its row (``None`` when the line is
+# blank but for the id) and what was odd about its cells.
+Line = tuple[Row | None, tuple[str, ...]]
+
 
 @dataclass
 class CellsRead:
@@ -68,7 +73,13 @@ def excel_value(raw: Any) -> Any:
 
 
 def as_grid(value: Any) -> list[list[Any]]:
-    """Any argument as a 2-D list: a single cell or a 1-D row becomes one row."""
+    """Any argument as a 2-D list: a single cell or a 1-D row becomes one row.
+
+    A list of lists, as xlwings passes a range, is returned as it is, not
+    copied: nothing here changes a grid.
+    """
+    if isinstance(value, list) and value and set(map(type, value)) == {list}:
+        return value
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(row, (list, tuple)) for row in value):
             return [list(row) for row in value]
@@ -144,6 +155,7 @@ class _Collector:
         self.tables: dict[str, list[Row]] = {}
         self.findings: list[str] = []
         self.as_of: list[dt.date | None] = []
+        self.lines: list[Line] = []
 
     def value(self, spec: FieldSpec, raw: Any, where: str) -> Any:
         value, finding = self.convert(spec, raw)
@@ -161,7 +173,13 @@ class _Collector:
         return coerce(spec, raw, self.pack.lists.get(spec.list_name or "", ()))
 
     def _note(self, finding: Finding, where: str) -> None:
-        self.findings.append(f"{where}: {finding.message} {finding.hint}".strip())
+        self.findings.append(_said(finding, where))
+
+    def read(self) -> RangeRead:
+        """What the ranges added so far hold."""
+        return RangeRead(
+            self.records, self.tables, self.findings, self.as_of, self.lines
+        )
 
     def add(self, argument: Any) -> None:
         grid = as_grid(argument)
@@ -196,59 +214,74 @@ class _Collector:
 
     def _table(self, section: SectionSpec, grid: list[list[Any]]) -> None:
         columns = self._columns(section, grid[0])
+        lines = self._lines_by_column(section, columns, grid)
+        if lines is None:
+            lines = [
+                self.line(section, columns, line, number)
+                for number, line in enumerate(grid[1:], start=1)
+            ]
+        self.add_lines(section, lines)
+
+    def add_lines(self, section: SectionSpec, lines: list[Line]) -> None:
+        """Add the lines of a table range: the rows that are not blank, the findings."""
+        self.lines += lines
         rows = self.tables.setdefault(section.key, [])
-        if not self._table_by_column(section, columns, grid, rows):
-            self._table_by_cell(section, columns, grid, rows)
+        rows += [row for row, _ in lines if row is not None]
+        self.findings += itertools.chain.from_iterable(found for _, found in lines)
 
-    def _table_by_cell(
+    def line(
+        self,
+        section: SectionSpec,
+        columns: list[FieldSpec | None],
+        cells: list[Any],
+        number: int,
+    ) -> Line:
+        """Line ``number`` of a table, read cell by cell."""
+        row: dict[str, Any] = {}
+        findings = []
+        for spec, raw in zip(columns, cells, strict=False):
+            if spec is not None:
+                value, finding = self.convert(spec, raw)
+                if finding is not None:
+                    findings.append(_said(finding, f"{section.title} row {number}"))
+                row[spec.name] = value
+        if all(v is None for k, v in row.items() if k != "id"):
+            return None, tuple(findings)
+        apply_defaults(section.key, row)
+        return row, tuple(findings)
+
+    def _lines_by_column(
         self,
         section: SectionSpec,
         columns: list[FieldSpec | None],
         grid: list[list[Any]],
-        rows: list[Row],
-    ) -> None:
-        for number, line in enumerate(grid[1:], start=1):
-            row: dict[str, Any] = {}
-            for spec, raw in zip(columns, line, strict=False):
-                if spec is not None:
-                    where = f"{section.title} row {number}"
-                    row[spec.name] = self.value(spec, raw, where)
-            if all(v is None for k, v in row.items() if k != "id"):
-                continue
-            apply_defaults(section.key, row)
-            rows.append(row)
+    ) -> list[Line] | None:
+        """The lines ``line`` reads, read a column at a time.
 
-    def _table_by_column(
-        self,
-        section: SectionSpec,
-        columns: list[FieldSpec | None],
-        grid: list[list[Any]],
-        rows: list[Row],
-    ) -> bool:
-        """``_table_by_cell``'s rows and findings, read a column at a time.
-
-        False, with nothing added, when the table has ragged rows, two
-        columns of one field or a cell only the cell-by-cell path reads.
+        ``None`` when the table has ragged rows, two columns of one field or
+        a cell only the cell-by-cell path reads.
         """
         used = [(i, spec) for i, spec in enumerate(columns) if spec is not None]
         names = [spec.name for _, spec in used]
         body = grid[1:]
         if len(set(names)) < len(names) or any(len(r) != len(grid[0]) for r in body):
-            return False
+            return None
         cells = list(zip(*body, strict=True)) if body else [()] * len(columns)
         values, found = [], []
         for index, spec in used:
-            read = read_column(
-                spec, cells[index], functools.partial(self.convert, spec), EXCEL_ERRORS
-            )
+            convert = functools.partial(self.convert, spec)
+            choices = tuple(self.pack.lists.get(spec.list_name or "", ()))
+            read = read_column(spec, cells[index], convert, EXCEL_ERRORS, choices)
             if read is None:
-                return False
+                return None
             values.append(read[0])
             found += [(number, index, finding) for number, finding in read[1]]
+        said: dict[int, list[str]] = {}
         for number, _, finding in sorted(found, key=lambda f: f[:2]):
-            self._note(finding, f"{section.title} row {number + 1}")
-        rows += _rows(section.key, names, values)
-        return True
+            where = f"{section.title} row {number + 1}"
+            said.setdefault(number, []).append(_said(finding, where))
+        rows = _rows(section.key, names, values)
+        return [(row, tuple(said.get(i, ()))) for i, row in enumerate(rows)]
 
     def _grid(self, section: SectionSpec, grid: list[list[Any]]) -> None:
         unit_spec, state_spec = section.field("business_unit"), section.field("state")
@@ -270,21 +303,26 @@ class _Collector:
                     )
 
 
-def _rows(section: str, names: list[str], columns: list[Sequence[Any]]) -> list[Row]:
-    """The table's rows from its field columns; rows blank but for the id left out."""
+def _rows(
+    section: str, names: list[str], columns: list[Sequence[Any]]
+) -> list[Row | None]:
+    """Each line's row from the table's field columns; ``None`` when blank but the id."""
     at = names.index("id") if "id" in names else None
-    template = dict.fromkeys(names)
-    found: list[Row] = []
+    found: list[Row | None] = []
     for values in zip(*columns, strict=True):
         blanks = values.count(None) - (at is not None and values[at] is None)
         if blanks == len(names) - (at is not None):
+            found.append(None)
             continue
-        # A copy of a dict with the keys already in place fills faster than dict().
-        row = template.copy()
-        row.update(zip(names, values, strict=False))
+        row = dict(zip(names, values, strict=True))
         apply_defaults(section, row)
         found.append(row)
     return found
+
+
+def _said(finding: Finding, where: str) -> str:
+    """A finding as a worksheet function lists it: where, what, what to do."""
+    return f"{where}: {finding.message} {finding.hint}".strip()
 
 
 @dataclass(frozen=True)
@@ -292,23 +330,54 @@ class RangeRead:
     """What one range adds to a plan: record values, table rows, findings.
 
     ``as_of`` lists the as-of cells the range holds, in order; the last one
-    read sets the plan's as-of date, blank or not. Rows are shared with every
-    plan joined from this read: treat them as read-only.
+    read sets the plan's as-of date, blank or not. ``lines`` holds, for a
+    table, each line below the header as ``(row, findings)``, the row
+    ``None`` when the line is blank; it is empty for other ranges. Rows are
+    shared with every plan joined from this read: treat them as read-only.
     """
 
     records: dict[str, dict[str, Any]]
     tables: dict[str, list[Row]]
     findings: list[str]
     as_of: list[dt.date | None]
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def sections(self) -> frozenset[str]:
+        """The keys of the sections this range holds values or rows of."""
+        return frozenset(self.records).union(self.tables)
 
 
 def read_range(argument: Any, pack: Pack) -> RangeRead:
     """One range as Excel passes it (a block or a whole table), read on its own."""
     collector = _Collector(pack)
     collector.add(argument)
-    return RangeRead(
-        collector.records, collector.tables, collector.findings, collector.as_of
-    )
+    return collector.read()
+
+
+def reread_range(
+    grid: list[list[Any]], previous: RangeRead, unchanged: Sequence[bool], pack: Pack
+) -> RangeRead:
+    """A table read again where its lines changed since ``previous`` read it.
+
+    ``grid`` has the header and the number of lines of the table ``previous``
+    read; ``unchanged`` says, for each line below the header, whether it
+    holds what it held then. Those lines are taken from ``previous``, the
+    others read cell by cell, so the read equals ``read_range(grid, pack)``.
+    """
+    collector = _Collector(pack)
+    section = _table_section(grid[0], collector.layout)
+    if section is None or section.kind is not SectionKind.TABLE:
+        raise ValueError("only a table's lines can be read again")
+    columns = collector._columns(section, grid[0])
+    lines = [
+        old if same else collector.line(section, columns, cells, number)
+        for number, (cells, same, old) in enumerate(
+            zip(grid[1:], unchanged, previous.lines, strict=True), start=1
+        )
+    ]
+    collector.add_lines(section, lines)
+    return collector.read()
 
 
 def join_ranges(reads: Iterable[RangeRead], today: dt.date | None = None) -> CellsRead:

@@ -15,15 +15,20 @@ reads them. A bad ``rows`` argument returns a message in the cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache, partial
+from typing import Any, TypeVar
 
 import xlwings as xw
 
 from xlplan.core import gaps, next_actions, portfolio, rates
-from xlplan.core.completeness import Completeness, score_completeness
-from xlplan.core.health import Health, score_health
+from xlplan.core.completeness import (
+    SECTION_READS,
+    Completeness,
+    completeness_of,
+    score_section,
+)
+from xlplan.core.health import COMPONENT_READS, COMPONENTS, Health, health_of
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.core.sections import SECTIONS as SECTIONS  # re-exported for callers
 from xlplan.excel.cells import CellsRead, as_grid, excel_value
@@ -32,6 +37,7 @@ from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
 
+T = TypeVar("T")
 CATEGORY = "xlplan"
 MAX_ROWS = 200
 PLAN_DOC = "The plan's ranges, any order: the Cover and Profile blocks and whole tables with their header row"
@@ -60,16 +66,64 @@ def plan_of(ranges: Sequence[Any]) -> CellsRead:
     return _entry(ranges).read
 
 
-def _health(ranges: Sequence[Any]) -> Health:
-    rules = current_pack()[1]
-    return _entry(ranges).score("health", lambda plan: score_health(plan, rules))
+def _score(entry: PlanEntry, function: str, compute: Callable[[Plan, Rules], T]) -> T:
+    """``compute(plan, rules)``: a score the worksheet function ``function`` shows.
+
+    The score is kept by the ranges of the sections ``function`` reads, so
+    every plan holding the same ranges of them shares it: the completeness
+    cell, the missing list and the next actions compute completeness once.
+    """
+    return _part(entry, function, SECTIONS[function], compute)
 
 
-def _completeness(ranges: Sequence[Any]) -> Completeness:
+def _part(
+    entry: PlanEntry,
+    name: str,
+    sections: Collection[str],
+    compute: Callable[[Plan, Rules], T],
+) -> T:
+    """``compute(plan, rules)``, kept by the ranges of the ``sections`` it reads."""
     rules = current_pack()[1]
-    return _entry(ranges).score(
-        "completeness", lambda plan: score_completeness(plan, rules)
-    )
+    return entry.score(name, sections, lambda plan: compute(plan, rules))
+
+
+def _health(entry: PlanEntry) -> Health:
+    """Health, each component kept by the sections it reads.
+
+    A table edited since the last call computes again only the components
+    that read it; health itself is put together again from them.
+    """
+
+    def compute(plan: Plan, rules: Rules) -> Health:
+        components = tuple(
+            (key, _part(entry, f"health: {key}", COMPONENT_READS[key], component))
+            for key, (component, _) in COMPONENTS.items()
+        )
+        return health_of(plan, rules, components)
+
+    return _score(entry, "xlplan_health", compute)
+
+
+def _completeness(entry: PlanEntry) -> Completeness:
+    """Completeness, each section's part kept by the plan sections it reads."""
+
+    def compute(plan: Plan, rules: Rules) -> Completeness:
+        return completeness_of(
+            [
+                _part(entry, f"completeness: {key}", reads, partial(score_section, key))
+                for key, reads in SECTION_READS.items()
+            ]
+        )
+
+    return _score(entry, "xlplan_completeness", compute)
+
+
+def _coverage_gaps(entry: PlanEntry) -> list[gaps.Gap]:
+    return _score(entry, "xlplan_coverage_gaps", gaps.coverage_gaps)
+
+
+def _white_space_gaps(entry: PlanEntry) -> list[gaps.Gap]:
+    return _score(entry, "xlplan_white_space_gaps", gaps.white_space_gaps)
 
 
 def _column(items: Sequence[Any], rows: Any) -> list[list[Any]]:
@@ -117,29 +171,28 @@ def _plan_function(f: Callable[..., Any]) -> Callable[..., Any]:
 @_plan_function
 def xlplan_health(*plan: Any) -> Any:
     """Plan health 0-100 (blank unless the plan is Active or Under review)."""
-    return _blank(_health(plan).score)
+    return _blank(_health(_entry(plan)).score)
 
 
 @_plan_function
 def xlplan_health_explain(*plan: Any) -> str:
     """Health band, score, weakest component and the components short of full."""
-    return gaps.explain_health(_health(plan), current_pack()[1])
+    return gaps.explain_health(_health(_entry(plan)), current_pack()[1])
 
 
 @_plan_function
 def xlplan_completeness(*plan: Any) -> int:
     """Plan completeness 0-100: is the plan filled in?"""
-    return _completeness(plan).score
+    return _completeness(_entry(plan)).score
 
 
 @_plan_function
 def xlplan_key_account_tier(*plan: Any) -> str:
     """The tier the selection score suggests, with the score: "Key (8.2)"."""
-    _, rules = current_pack()
     entry = _entry(plan)
-    score, tier = entry.score("tier", lambda p: gaps.key_account_tier(p, rules))
+    score, tier = _score(entry, "xlplan_key_account_tier", gaps.key_account_tier)
     if score is None or tier is None:
-        warnings = gaps.selection_warnings(entry.read.plan, rules)
+        warnings = gaps.selection_warnings(entry.read.plan, current_pack()[1])
         return "no score: " + ("; ".join(warnings) or "no active criterion")
     return f"{tier} ({score:.1f})"
 
@@ -156,37 +209,38 @@ def _list_function(f: Callable[..., Any]) -> Callable[..., Any]:
 @_list_function
 def xlplan_missing(rows: Any, *plan: Any) -> list[list[Any]]:
     """What the plan still lacks, as "Section: what is missing", one per row."""
-    return _column(_completeness(plan).missing, rows)
+    return _column(_completeness(_entry(plan)).missing, rows)
 
 
 @_list_function
 def xlplan_coverage_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """Stakeholders and business units the plan is not reaching, most important first."""
-    _, rules = current_pack()
-    found = _entry(plan).score("coverage", lambda p: gaps.coverage_gaps(p, rules))
-    return _column(found, rows)
+    return _column(_coverage_gaps(_entry(plan)), rows)
 
 
 @_list_function
 def xlplan_meddpicc_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """MEDDPICC letters short of Confirmed on open opportunities, largest deal first."""
-    _, rules = current_pack()
-    found = _entry(plan).score("meddpicc", lambda p: gaps.plan_meddpicc_gaps(p, rules))
+    found = _score(
+        _entry(plan),
+        "xlplan_meddpicc_gaps",
+        lambda plan, rules: gaps.plan_meddpicc_gaps(plan, rules, limit=MAX_ROWS),
+    )
     return _column(found, rows)
 
 
 @_list_function
 def xlplan_kpi_status(rows: Any, *plan: Any) -> list[list[Any]]:
     """Each KPI row's status: On track, Behind or No data, with its attainment."""
-    return _column(_entry(plan).score("kpi_status", _kpi_lines), rows)
+    return _column(_score(_entry(plan), "xlplan_kpi_status", _kpi_lines), rows)
 
 
-def _kpi_lines(plan: Plan) -> list[str]:
+def _kpi_lines(plan: Plan, rules: Rules) -> list[str]:
     lines = []
     for row in plan.rows("kpis"):
         status = gaps.kpi_status(row, plan)
         shown = "" if status.attainment is None else f" ({status.attainment:.0%})"
-        name = " ".join(str(row.get(k)) for k in ("kpi", "period") if row.get(k))
+        name = " ".join(map(str, filter(None, (row.get("kpi"), row.get("period")))))
         lines.append(f"{name or 'KPI'}: {status.status}{shown}")
     return lines
 
@@ -194,29 +248,45 @@ def _kpi_lines(plan: Plan) -> list[str]:
 @_list_function
 def xlplan_white_space_gaps(rows: Any, *plan: Any) -> list[list[Any]]:
     """White-space cells marked Opportunity, then business units not assessed."""
-    _, rules = current_pack()
-    found = _entry(plan).score("white_space", lambda p: gaps.white_space_gaps(p, rules))
-    return _column(found, rows)
+    return _column(_white_space_gaps(_entry(plan)), rows)
 
 
 @_list_function
 def xlplan_next_actions(rows: Any, *plan: Any) -> list[list[Any]]:
     """What to do next, most valuable first, each with its reason."""
-    _, rules = current_pack()
-    found = _entry(plan).score(
-        "next_actions",
-        lambda p: next_actions.next_best_actions(p, rules, limit=MAX_ROWS),
-    )
-    return _column([f"{a.action} ({a.reason})" for a in found], rows)
+    entry = _entry(plan)
+
+    def keep(
+        name: str, sections: tuple[str, ...], source: next_actions.Source
+    ) -> list[next_actions.NextAction]:
+        return entry.score(f"next actions: {name}", sections, source)
+
+    def lines(plan: Plan, rules: Rules) -> list[str]:
+        found = next_actions.next_best_actions(
+            plan,
+            rules,
+            limit=MAX_ROWS,
+            completeness=_completeness(entry),
+            coverage=_coverage_gaps(entry),
+            white_space=_white_space_gaps(entry),
+            keep=keep,
+        )
+        return [f"{a.action} ({a.reason})" for a in found]
+
+    return _column(_score(entry, "xlplan_next_actions", lines), rows)
 
 
 @_list_function
 def xlplan_plan_check(rows: Any, *plan: Any) -> list[list[Any]]:
     """The plan's issues: odd cells first, then checks of the whole plan."""
-    from xlplan.core.checks import plan_problems
+    from xlplan.core.checks import PROBLEM_SECTIONS, plan_problems
 
     entry = _entry(plan)
-    problems = entry.score("problems", lambda p: [str(x) for x in plan_problems(p)])
+    # Its odd cells come from every range passed, its problems from a few
+    # sections: a changed KPI or review line leaves the problems as they were.
+    problems = entry.score(
+        "plan_problems", PROBLEM_SECTIONS, lambda p: [str(x) for x in plan_problems(p)]
+    )
     return _column(entry.read.findings + problems or ["No issues found."], rows)
 
 

@@ -95,7 +95,7 @@ def coerce(
         return _enum(spec, raw, choices)
     if spec.type is FieldType.REF:
         names = tuple(n.strip() for n in str(raw).split(";") if n.strip())
-        return (names if spec.multi else names[0]), None
+        return (names if spec.multi else (names[0] if names else None)), None
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw)), None
     if isinstance(raw, (dt.date, dt.datetime)):
