@@ -23,6 +23,7 @@ from xlplan.packs import init_pack, load_pack
 from xlplan.portfolio import cache as cache_module
 from xlplan.portfolio import gather
 from xlplan.portfolio.cache import (
+    ADDED_FILES,
     ENTRIES_FILE,
     ENTRIES_MAGIC,
     EntryCache,
@@ -337,6 +338,53 @@ def test_entries_are_kept_per_as_of_date_and_pack(pack, rules, tmp_path):
     stricter = dc_replace(rules, stale_after_days=rules.stale_after_days - 1)
     assert entries_key(AS_OF, pack, stricter) != key
     assert entries_key(AS_OF, pack, rules) == key
+
+
+def test_a_few_new_entries_go_to_a_file_of_their_own_until_they_outgrow_the_main(
+    pack, rules, tmp_path, caplog
+):
+    key = entries_key(AS_OF, pack, rules)
+    entry = PlanEntry(issues=(), meta={}, version=None)
+    first = EntryCache.load(tmp_path, key)
+    for name in "abcdefgh":
+        first.put(name, entry)
+    first.save()
+    main = (tmp_path / ENTRIES_FILE).read_bytes()
+
+    again = EntryCache.load(tmp_path, key)
+    again.put("i", entry)
+    again.save()
+    assert (tmp_path / ENTRIES_FILE).read_bytes() == main
+    assert len(list(tmp_path.glob(ADDED_FILES))) == 1
+    assert EntryCache.load(tmp_path, key).get("i") == entry
+
+    grown = EntryCache.load(tmp_path, key)
+    grown.put("j", entry)
+    grown.put("k", entry)
+    grown.save()
+    assert (tmp_path / ENTRIES_FILE).read_bytes() != main
+    assert list(tmp_path.glob(ADDED_FILES)) == []
+    kept = EntryCache.load(tmp_path, key)
+    assert [kept.get(name) == entry for name in "abcdefghijk"] == [True] * 11
+
+
+def test_a_bad_file_of_added_entries_is_ignored_with_a_warning_and_removed(
+    pack, rules, tmp_path, caplog
+):
+    key = entries_key(AS_OF, pack, rules)
+    entry = PlanEntry(issues=(), meta={}, version=None)
+    first = EntryCache.load(tmp_path, key)
+    first.put("a", entry)
+    first.save()
+    (tmp_path / ADDED_FILES.replace("*", "bad")).write_bytes(b"not ours")
+
+    with caplog.at_level(logging.WARNING, logger="xlplan.portfolio.cache"):
+        again = EntryCache.load(tmp_path, key)
+    assert "not a usable portfolio entries file" in caplog.text
+    assert again.get("a") == entry
+    again.save()
+    assert list(tmp_path.glob(ADDED_FILES)) == []
+    assert EntryCache.load(tmp_path, key).get("a") == entry
 
 
 ran: list[str] = []

@@ -17,6 +17,7 @@ import io
 import logging
 import os
 import pickle
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -32,6 +33,7 @@ from xlplan.workbook.reader import PlanRead
 
 CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
 ENTRIES_FILE = "portfolio-entries.pickle"
+ADDED_FILES = "portfolio-entries-added-*.pickle"  # a few entries of one run each
 ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
 # The only classes an entries file may name (to build them with their own values).
 ENTRY_CLASSES = {
@@ -158,37 +160,64 @@ class EntryCache:
     entries of one key (as-of date, pack, xlplan: ``entries_key``) are kept
     together in one file, loaded in one go; a run with another key starts the
     file afresh, so it holds one as-of date's entries and does not grow from
-    day to day. The file is checked before it is used: a checksum over its
-    contents, then an unpickler that builds only plain values and the few
-    xlplan classes an entry is made of (no function or other class of the
-    file's choosing); a file that fails either is ignored with a warning and
-    rewritten. Writes go through a temporary file and a rename; failing to
-    write is ignored (the cache is an optimisation).
+    day to day. A run that adds a few entries writes them to a small file of
+    their own beside it (writing all 2,000 again takes longer than the rest
+    of a re-run's caching); once such files hold a quarter as many entries
+    as the main file, one main file is written again with them all.
+
+    Every file is checked before it is used: a checksum over its contents,
+    then an unpickler that builds only plain values and the few xlplan classes
+    an entry is made of (no function or other class of the file's choosing);
+    a file that fails either is ignored with a warning and replaced. Writes
+    go through a temporary file and a rename; failing to write is ignored
+    (the cache is an optimisation).
     """
 
-    def __init__(self, path: Path, key: str) -> None:
-        self.path = path
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
         self.key = key
         self._entries: dict[str, PlanEntry] = {}
-        self._changed = False
+        self._kept = 0  # entries in the main file
+        self._added: dict[str, PlanEntry] = {}
+        self._merged: list[Path] = []  # files of added entries, read or not
+        self._rewrite = False
+
+    @property
+    def path(self) -> Path:
+        """The main file of the entries."""
+        return self.folder / ENTRIES_FILE
 
     @classmethod
     def load(cls, folder: Path, key: str) -> EntryCache:
         """The entries kept in ``folder`` for ``key``; none if it holds another key."""
-        cache = cls(folder / ENTRIES_FILE, key)
+        cache = cls(folder, key)
+        main = cache._read(cache.path)
+        cache._rewrite = main is None
+        if main is not None:
+            cache._entries = dict(main)
+            cache._kept = len(main)
+        for path in sorted(folder.glob(ADDED_FILES)):
+            added = cache._read(path)
+            if added is None:  # another key's or bad: gone with the next main file
+                cache._rewrite = True
+            cache._entries.update(added or {})
+            cache._merged.append(path)
+        return cache
+
+    def _read(self, path: Path) -> dict[str, PlanEntry] | None:
+        """The entries of one file for this key; ``None`` if absent, another key's or bad."""
         try:
-            content = cache.path.read_bytes()
+            content = path.read_bytes()
         except OSError:
-            return cache
+            return None
         stored = _stored_entries(content)
         if stored is None:
-            log.warning("Ignoring %s: not a usable portfolio entries file.", cache.path)
-        elif stored.get("key") == key:
-            cache._entries = stored["entries"]
-        else:
-            log.debug("%s holds entries of another as-of date or pack.", cache.path)
-        cache._changed = stored is None  # rewrite it even when no entry is new
-        return cache
+            log.warning("Ignoring %s: not a usable portfolio entries file.", path)
+            return None
+        if stored.get("key") != self.key:
+            log.debug("%s holds entries of another as-of date or pack.", path)
+            return None
+        return dict(stored["entries"])
 
     def get(self, key: str) -> PlanEntry | None:
         """The entry of the plan file with this content key; ``None`` if not stored."""
@@ -198,26 +227,36 @@ class EntryCache:
     def put(self, key: str, entry: PlanEntry) -> None:
         """Keep ``entry`` for the plan file with this content key, until ``save``."""
         self._entries[key] = entry
-        self._changed = True
+        self._added[key] = entry
 
     def save(self) -> None:
-        """Store the entries, when any was added or the file was unusable."""
-        if not self._changed:
-            return
-        payload = pickle.dumps(
-            {"key": self.key, "entries": self._entries},
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_atomic(
-                self.path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True
-            )
-        except OSError as exc:
-            log.debug("Cannot store portfolio entries in %s: %s", self.path, exc)
-            return
-        self._changed = False
+        """Store the entries added, in a file of their own or all in the main file."""
+        outgrown = len(self._entries) - self._kept > self._kept // 4
+        if self._rewrite or (self._added and outgrown):
+            if _write_entries(self.path, self.key, self._entries):
+                for path in self._merged:
+                    path.unlink(missing_ok=True)
+                self._kept, self._merged, self._rewrite = len(self._entries), [], False
+        elif self._added:
+            name = ADDED_FILES.replace("*", uuid.uuid4().hex)
+            if _write_entries(self.folder / name, self.key, self._added):
+                self._merged.append(self.folder / name)
+        self._added = {}
+
+
+def _write_entries(path: Path, key: str, entries: Mapping[str, PlanEntry]) -> bool:
+    """Write an entries file (checksum, then pickle); False when it cannot be written."""
+    payload = pickle.dumps(
+        {"key": key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL
+    )
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True)
+    except OSError as exc:
+        log.debug("Cannot store portfolio entries in %s: %s", path, exc)
+        return False
+    return True
 
 
 def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
