@@ -290,3 +290,28 @@ def test_a_filter_matching_no_plan_is_warned(plans_dir, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "no plan has owner 'Nobody'" in result.output
+
+
+def test_each_file_is_found_once_however_it_is_named(tmp_path, monkeypatch):
+    from xlplan.portfolio.gather import find_files
+
+    plans = tmp_path / "plans"
+    (plans / "east").mkdir(parents=True)
+    for name in ("a.xlsx", "east/b.xlsx", "~$a.xlsx", "c.xlsx.tmp"):
+        (plans / name).write_bytes(b"not read here")
+    (tmp_path / "linked.xlsx").symlink_to(plans / "east" / "b.xlsx")
+    (tmp_path / "shortcut").symlink_to(plans / "east", target_is_directory=True)
+    monkeypatch.chdir(plans / "east")
+
+    found = find_files(
+        [
+            Path("..").resolve(),
+            Path("b.xlsx"),
+            Path("../a.xlsx"),
+            tmp_path / "linked.xlsx",
+            tmp_path / "shortcut" / "b.xlsx",
+            Path("../east/*.xlsx"),
+        ]
+    )
+
+    assert found == [plans.resolve() / "a.xlsx", plans.resolve() / "east" / "b.xlsx"]
