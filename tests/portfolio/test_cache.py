@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import os
 import pickle
 import zipfile
 from dataclasses import replace as dc_replace
@@ -26,7 +27,9 @@ from xlplan.portfolio.cache import (
     ADDED_FILES,
     ENTRIES_FILE,
     ENTRIES_MAGIC,
+    KEYS_FILE,
     EntryCache,
+    FileKeys,
     ReadCache,
     content_key,
     entries_key,
@@ -440,3 +443,82 @@ def test_an_unusable_entries_file_is_ignored_with_a_warning_and_rewritten(
     rewritten = EntryCache.load(tmp_path / "cache", key)
     keys = [content_key(f.read_bytes()) for f in files]
     assert [rewritten.get(k) is not None for k in keys] == [True] * len(files)
+
+
+def _hashed(monkeypatch) -> list[int]:
+    """How many files' bytes ``FileKeys`` hashes (a list holding one count)."""
+    count = [0]
+    real = cache_module.content_key
+
+    def counted(content: bytes) -> str:
+        count[0] += 1
+        return real(content)
+
+    monkeypatch.setattr(cache_module, "content_key", counted)
+    return count
+
+
+def test_file_keys_hash_again_only_files_whose_stat_moved(files, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # every file counts as settled
+    folder = tmp_path / "cache"
+    first = FileKeys(folder)
+    assert [first.key(f) for f in files] == [content_key(f.read_bytes()) for f in files]
+    first.save(files)
+    hashed = _hashed(monkeypatch)
+
+    again = FileKeys(folder)
+    assert [again.key(f) for f in files] == [content_key(f.read_bytes()) for f in files]
+    assert hashed == [0]
+
+    # New bytes of the same size, the modification time set back: the
+    # status-change time still moved, so the file is hashed again.
+    stat = files[0].stat()
+    content = bytearray(files[0].read_bytes())
+    content[-1] ^= 1
+    files[0].write_bytes(bytes(content))
+    os.utime(files[0], ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert files[0].stat().st_size == stat.st_size
+    hashed[0] = 0
+    assert FileKeys(folder).key(files[0]) == cache_module.content_key(bytes(content))
+    assert hashed == [2]
+
+
+def test_a_file_written_just_now_is_hashed_on_every_run(files, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    keys = FileKeys(folder)
+    key = keys.key(files[0])  # the fixture wrote it under two seconds ago
+    keys.save(files)
+    hashed = _hashed(monkeypatch)
+    assert FileKeys(folder).key(files[0]) == key
+    assert hashed == [1]
+
+
+@pytest.mark.parametrize(
+    "stored", [b"\x00 not json", b"[1, 2]", b'{"format": 99, "files": {}}']
+)
+def test_a_bad_file_keys_file_only_costs_time(files, tmp_path, monkeypatch, stored):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / KEYS_FILE).write_bytes(stored)
+    keys = FileKeys(folder)
+    assert [keys.key(f) for f in files] == [content_key(f.read_bytes()) for f in files]
+    keys.save(files)
+    assert FileKeys(folder)._known.keys() == {str(f) for f in files}
+    assert keys.key(files[0].with_name("gone.xlsx")) == ""
+
+
+def test_a_rerun_hashes_no_unchanged_file(files, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    request = RollupRequest(
+        paths=[files[0].parent],
+        output=tmp_path / "portfolio.xlsx",
+        as_of=AS_OF,
+        cache_dir=tmp_path / "cache",
+        force=True,
+    )
+    first = run_rollup(request, load_pack())
+    hashed = _hashed(monkeypatch)
+    again = run_rollup(request, load_pack())
+    assert hashed == [0]
+    assert again.accounts == first.accounts

@@ -14,11 +14,14 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import itertools
+import json
 import logging
 import os
 import pickle
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +38,12 @@ CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
 ENTRIES_FILE = "portfolio-entries.pickle"
 ADDED_FILES = "portfolio-entries-added-*.pickle"  # a few entries of one run each
 ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
+KEYS_FILE = "file-keys.json"
+KEYS_FORMAT = 1
+# A file changed this recently may change again within its file system's
+# time stamp step without its time stamps moving: its key is not kept.
+SETTLED_NS = 2_000_000_000
+KEYS_KEPT = 50_000
 # The only classes an entries file may name (to build them with their own values).
 ENTRY_CLASSES = {
     ("datetime", "date"),
@@ -91,6 +100,77 @@ def file_key(path: Path) -> str:
         return content_key(path.read_bytes())
     except OSError:
         return ""
+
+
+class FileKeys:
+    """Content keys of the files a run found, kept with what ``os.stat`` said of them.
+
+    Hashing 2,000 plans takes a tenth of a second or more, a fair part of a
+    re-run in which few of them changed. A file whose size, modification and
+    status-change times, inode and device are those it had when its key was
+    worked out still holds the same bytes (the status-change time moves on
+    every write and no tool sets it back), so its key is taken as kept; any
+    other file is read and hashed. A file written in the last two seconds
+    before it was hashed is not kept: it might change again without a time
+    stamp moving. The keys live in ``file-keys.json`` in the cache folder (JSON,
+    so loading it runs no code); failing to read or write it only costs time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / KEYS_FILE
+        self._known: dict[str, list[Any]] = {}
+        self._changed = False
+        try:
+            stored = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(stored, dict) and stored.get("format") == KEYS_FORMAT:
+            files = stored.get("files")
+            self._known = files if isinstance(files, dict) else {}
+
+    def key(self, path: Path) -> str:
+        """The content key of ``path``; ``""`` when it cannot be read."""
+        name = str(path)
+        try:
+            facts = _stat_facts(os.stat(name))
+            known = self._known.get(name)
+            if known is not None and known[:-1] == facts:
+                return str(known[-1])
+            key = content_key(path.read_bytes())
+        except OSError:
+            return ""
+        settled = time.time_ns() - SETTLED_NS
+        if facts[1] < settled and facts[2] < settled:
+            self._known[name] = [*facts, key]
+            self._changed = True
+        elif self._known.pop(name, None) is not None:
+            self._changed = True
+        return key
+
+    def save(self, found: Sequence[Path]) -> None:
+        """Store the keys, those of the files ``found`` this run first.
+
+        Keys of files other runs found are kept too (a cache folder may serve
+        several folders of plans), up to ``KEYS_KEPT`` files in all.
+        """
+        if not self._changed:
+            return
+        names = dict.fromkeys(str(path) for path in found)
+        others = (name for name in self._known if name not in names)
+        order = itertools.islice(itertools.chain(names, others), KEYS_KEPT)
+        files = {name: self._known[name] for name in order if name in self._known}
+        text = json.dumps(
+            {"format": KEYS_FORMAT, "files": files}, separators=(",", ":")
+        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_atomic(self.path, text.encode(), force=True)
+        except OSError as exc:
+            log.debug("Cannot store file keys in %s: %s", self.path, exc)
+
+
+def _stat_facts(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
 
 class ReadCache:

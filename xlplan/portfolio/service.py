@@ -17,7 +17,7 @@ from xlplan.core.portfolio import FLAGS
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
-from xlplan.portfolio.cache import EntryCache, ReadCache, entries_key, file_key
+from xlplan.portfolio.cache import EntryCache, FileKeys, ReadCache, entries_key
 from xlplan.portfolio.gather import find_files, read_all, settle_versions
 from xlplan.portfolio.rollup import (
     DETAIL_COLUMNS,
@@ -129,7 +129,9 @@ def _entries(
         store = EntryCache.load(
             request.cache_dir, entries_key(request.as_of, pack, rules)
         )
-        keys = [file_key(path) for path in files]
+        known = FileKeys(request.cache_dir)
+        keys = [known.key(path) for path in files]
+        known.save(files)
     found = {
         index: entry
         for index, key in enumerate(keys)
