@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from xlplan.cli import main
 from xlplan.portfolio import write
 from xlplan.portfolio.gather import find_files, read_all
 from xlplan.portfolio.rollup import Portfolio, build_portfolio
+from xlplan.portfolio.sheet_rows import QUICK_LEVEL, quick_deflate
 from xlplan.workbook.build import build_plan_workbook
 
 HOSTILE = "Ann\x0bLee\x01 <CEO> & \"co\" 'x' 🚀 ]]> _x0041_"
@@ -225,3 +227,34 @@ def test_a_table_sheet_keeps_cells_above_and_below_its_block_and_refuses_overlap
     sheet.write_string(1, 0, "again")
     with pytest.raises(RuntimeError, match="Row 2 of Rows was written twice"):
         book.close()
+
+
+def _deflated_size(data: bytes, level: int) -> int:
+    squeezer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return len(squeezer.compress(data) + squeezer.flush())
+
+
+def test_the_package_is_deflated_at_the_quick_level_and_xlsxwriter_left_as_it_was(
+    plans_dir, pack, rules
+):
+    import xlsxwriter.workbook
+
+    content = write.build_portfolio_workbook(_portfolio(plans_dir, pack, rules), pack)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        assert package.testzip() is None
+        sheet = package.getinfo("xl/worksheets/sheet2.xml")
+        data = package.read(sheet)
+    assert sheet.compress_type == zipfile.ZIP_DEFLATED
+    assert sheet.compress_size == _deflated_size(data, QUICK_LEVEL)
+    assert sheet.compress_size != _deflated_size(data, 6)
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
+def test_xlsxwriter_gets_its_zip_file_back_when_closing_fails(monkeypatch):
+    import xlsxwriter.workbook
+
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    monkeypatch.setattr(book, "_prepare_tables", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError), quick_deflate():
+        book.close()
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile

@@ -16,16 +16,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from typing import Any
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
+import xlsxwriter.workbook
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
+
 # A text longer than this many characters may pass Excel's limit in UTF-16
 # units (a character above U+FFFF, such as an emoji, counts twice).
 SAFE_TEXT = 32767 // 2
+# zlib's fastest level: a quarter of the default level's time for a package
+# about a third larger (2,000 plans: 0.09 s and 2.9 MB against 0.35 s, 2.2 MB).
+QUICK_LEVEL = 1
 
 
 class TableSheet(Worksheet):
@@ -230,3 +239,36 @@ def _fit_text(text: str) -> str:
     if len(text) > SAFE_TEXT and _utf16_len(text) > 32767:
         return str(_utf16_truncate(text, 32767))
     return text
+
+
+class _QuickZip(zipfile.ZipFile):
+    """A zip file whose parts are deflated at ``QUICK_LEVEL`` unless told otherwise."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        level = QUICK_LEVEL if compresslevel is None else compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, level)
+
+
+@contextmanager
+def quick_deflate() -> Iterator[None]:
+    """XlsxWriter's ``close`` in the block deflates the package at zlib's fastest level.
+
+    Deflating is most of the time ``close`` takes for a portfolio of
+    thousands of plans. XlsxWriter offers no setting for it, so its module's
+    ``ZipFile`` is swapped for one that deflates faster, for the block only
+    (XlsxWriter in memory writes every part with ``writestr``).
+    """
+    module = xlsxwriter.workbook
+    if module.ZipFile is not zipfile.ZipFile:
+        raise RuntimeError("XlsxWriter's zip file was already swapped.")
+    module.ZipFile = _QuickZip
+    try:
+        yield
+    finally:
+        module.ZipFile = zipfile.ZipFile

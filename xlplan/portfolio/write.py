@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlplan.core.portfolio import FLAG_LABELS, FLAGS
 from xlplan.model.pack import Pack
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio
-from xlplan.portfolio.sheet_rows import TableSheet, render_rows
+from xlplan.portfolio.sheet_rows import TableSheet, quick_deflate, render_rows
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 
 ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -83,7 +83,8 @@ def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     writer = _Writer(book, portfolio, pack)
     writer.write()
-    book.close()
+    with quick_deflate():
+        book.close()
     return buffer.getvalue()
 
 
