@@ -152,6 +152,10 @@ def render_rows(
         add(f'<row r="{number}">')
         for cell, value in zip(columns, row, strict=False):
             kind = type(value)
+            if kind is tuple and value:  # a list of names, say
+                value, kind = "; ".join(map(str, value)), str
+            elif kind is bool:
+                value, kind = ("yes" if value else "no"), str
             if kind is str and value:
                 index = known.get(value)
                 if index is None:
