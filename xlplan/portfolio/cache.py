@@ -4,8 +4,10 @@ Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
 ``~/.cache/xlplan``), one file per content hash, written atomically, readable
 only by the user (they are pickles: never point ``--cache`` at a folder other
 people can write to). What each plan adds to the portfolio lives beside them,
-in one file for the run's as-of date and pack (``EntryCache``). A new xlplan
-version starts a new cache.
+in one file for the run's as-of date and pack (``EntryCache``), and each
+file's content key beside what ``os.stat`` said of it (``FileKeys``), so an
+unchanged file is not even hashed again. A new xlplan version starts a new
+cache.
 """
 
 from __future__ import annotations
