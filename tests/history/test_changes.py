@@ -178,7 +178,14 @@ def test_a_goal_that_falls_behind_plan_with_time():
     # 9 of 10 is on track early in the period, behind once the due date is past.
     goals = [c for c in changes(old, old, AS_OF, days(400)) if c[1] == "Grow"]
     assert goals == [
-        (ChangeKind.GOAL_MOVED, "Grow", 0.9, 0.9, "now behind plan", False)
+        (
+            ChangeKind.GOAL_MOVED,
+            "Grow",
+            0.9,
+            0.9,
+            "now behind plan as time passed: 90% attained, 100% of its time gone",
+            False,
+        )
     ]
 
 

@@ -454,7 +454,10 @@ class _Pair:
             now = row_rules.on_track(new, new_plan)
             if _inputs(old) == _inputs(new) and was == now:
                 continue
-            note = _track_note(was, now) or _actual_note(old, new)
+            note = _track_note(was, now)
+            if note and _inputs(old) == _inputs(new):
+                note += _time_note(after, new, new_plan)
+            note = note or _actual_note(old, new)
             good = now if was != now else _rose(before, after)
             found.append(
                 self._change(
@@ -555,6 +558,16 @@ def _track_note(was: bool | None, now: bool | None) -> str:
     if was == now or now is None:
         return ""
     return "back on track" if now else "now behind plan"
+
+
+def _time_note(attained: float | None, row: Row, plan: Plan) -> str:
+    """Why a goal that did not move changed track: the share of its time gone."""
+    if attained is None:
+        return ""
+    gone = row_rules.expected_progress(
+        row.get("due_date"), plan.value("plan", "period_start"), plan.as_of
+    )
+    return f" as time passed: {attained:.0%} attained, {gone:.0%} of its time gone"
 
 
 def _actual_note(old: Row, new: Row) -> str:
