@@ -75,6 +75,7 @@ def test_fresh_copies_of_the_same_ranges_share_one_plan(ranges):
         ("Baseline", [0.0, False, -0.0]),
         ("Owner", [0.0, -0.0, "0"]),
         ("Due date", [dt.datetime(2026, 1, 2), dt.date(2026, 1, 2)]),
+        ("Due date", [dt.datetime(2026, 1, 2), 46024.0, dt.time(0), 0.0, False]),
     ],
 )
 def test_a_cell_equal_in_python_but_read_otherwise_is_read_again(
@@ -114,7 +115,13 @@ def test_look_alikes_typed_in_turn_into_a_column_of_text_are_told_apart(ranges):
 def test_datetimes_with_a_time_zone_are_read_every_time(ranges):
     cache = PlanCache(PACK)
     late = dt.datetime(2026, 1, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
-    for value in (late, late.astimezone(dt.timezone.utc)):
+    at_ten = dt.time(10, tzinfo=dt.timezone.utc)
+    for value in (
+        late,
+        late.astimezone(dt.timezone.utc),
+        at_ten,
+        at_ten.replace(tzinfo=None),
+    ):
         changed = _goals_with(ranges, "Due date", value)
         cached = cache.plan(changed, AS_OF).read
         assert repr(cached.plan) == repr(read_cells(changed, PACK, AS_OF).plan)

@@ -5,8 +5,8 @@ over overlapping sets of the same ranges, and passes every call fresh copies
 of them: nothing can be recognised by identity. ``PlanCache`` recognises a
 range by comparing it with the ranges of the same size and header it has
 kept: their cells, their cells' types (Python holds ``1 == 1.0 == True``, a
-plan does not; text equals only text, so columns of text and blanks are
-left out) and the sign of any zero (``-0.0 == 0.0``). Comparing costs a pass
+plan does not; text, blanks, dates and times equal only their own type, so
+columns of them are left out) and the sign of any zero (``-0.0 == 0.0``). Comparing costs a pass
 in C over the cells and one over the cells of the other columns, several
 times less than reading them; a table passed again with a line changed is
 read again on that line only.
@@ -55,7 +55,10 @@ from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 
 T = TypeVar("T")
-_TEXT_OR_BLANK = frozenset({str, type(None)})
+# Values of these types equal only values of their own type, so a cell that
+# compares equal to one of them has its type: text, blanks, dates and times.
+_EQUAL_ONLY_TO_OWN_TYPE = frozenset({str, type(None), dt.date, dt.datetime, dt.time})
+_ZONED = (dt.datetime, dt.time)
 RANGES_KEPT = 64
 SAME_SHAPE_KEPT = 4
 PLANS_KEPT = 16
@@ -130,12 +133,12 @@ class _Seen:
 
     Python holds ``1``, ``1.0`` and ``TRUE`` equal, and ``0.0`` and ``-0.0``,
     yet a plan reads them differently: a range matches only with the same
-    cells, the same cell types and the same sign on each zero. Text equals
-    only text and a blank only a blank, so the types are compared in
-    ``columns``, those that held anything else (every column, ``None``, in a
-    range with lines of several lengths): ``pick`` takes those cells of a
-    line and ``types`` holds their types, line by line. ``zeros`` holds the
-    line, column and sign of each float zero.
+    cells, the same cell types and the same sign on each zero. Text, blanks,
+    dates and times equal only their own type, so the types are compared in
+    ``columns``, those that held anything else, numbers above all (every
+    column, ``None``, in a range with lines of several lengths): ``pick``
+    takes those cells of a line and ``types`` holds their types, line by
+    line. ``zeros`` holds the line, column and sign of each float zero.
     """
 
     cells: list[list[Any]]
@@ -173,6 +176,8 @@ class _Seen:
         changed = [line for line, kept in zip(grid, same, strict=True) if not kept]
         if self.columns is None or {len(line) for line in changed} - {len(grid[0])}:
             return _seen(grid, read)
+        if _zoned(changed):
+            return None
         columns = {*self.columns, *(_typed_columns(changed) or ())}
         cells = [
             old if kept else list(line)
@@ -190,35 +195,49 @@ class _Seen:
 
 
 def _seen(grid: list[list[Any]], read: RangeRead) -> _Seen | None:
-    """What to keep of ``grid`` to recognise it; ``None`` when it must be read again."""
+    """What to keep of ``grid`` to recognise it; ``None`` when it must be read again.
+
+    Excel sends no date or time with a time zone, and equal ones may fall on
+    other dates: a range holding one is read every time (``None``).
+    """
+    if _zoned(grid):
+        return None
     return _kept([list(line) for line in grid], _typed_columns(grid), read)
+
+
+def _zoned(grid: list[list[Any]]) -> bool:
+    """True when a cell of ``grid`` is a date-time or time with a time zone."""
+    cells = list(itertools.chain.from_iterable(grid))
+    types = list(map(type, cells))
+    return any(
+        value.tzinfo is not None
+        for kind in _ZONED
+        for value in _of_type(cells, types, kind)
+    )
 
 
 def _kept(
     cells: list[list[Any]], columns: tuple[int, ...] | None, read: RangeRead
-) -> _Seen | None:
-    """What to keep of a copy of a range's ``cells``, types compared in ``columns``.
-
-    Excel sends no datetime with a time zone, and equal ones may fall on
-    other dates: a range holding one is read every time (``None``).
-    """
+) -> _Seen:
+    """What to keep of a copy of a range's ``cells``, types compared in ``columns``."""
     pick = _picker(columns)
     picked = list(itertools.chain.from_iterable(map(pick, cells)))
     types = list(map(type, picked))
-    if any(day.tzinfo is not None for day in _of_type(picked, types, dt.datetime)):
-        return None
     zeros = _zeros(cells, columns, picked, types)
     return _Seen(cells, columns, pick, types, zeros, read)
 
 
 def _typed_columns(grid: list[list[Any]]) -> tuple[int, ...] | None:
-    """The columns holding anything but text and blanks; ``None`` for lines of several lengths."""
+    """The columns holding anything but text, blanks, dates and times.
+
+    ``None`` for lines of several lengths.
+    """
     if len(set(map(len, grid))) > 1:
         return None
     return tuple(
         col
         for col, cells in enumerate(zip(*grid, strict=True))
-        if not set(map(type, cells)) <= _TEXT_OR_BLANK
+        if not set(map(type, cells)) <= _EQUAL_ONLY_TO_OWN_TYPE
     )
 
 
