@@ -315,3 +315,41 @@ def test_each_file_is_found_once_however_it_is_named(tmp_path, monkeypatch):
     )
 
     assert found == [plans.resolve() / "a.xlsx", plans.resolve() / "east" / "b.xlsx"]
+
+
+def _broken_copy(source: Path, target: Path, breaking: str) -> None:
+    """``source`` saved by openpyxl as ``target``, with one error a rep can make."""
+    book = openpyxl.load_workbook(source)
+    if breaking == "no Team sheet":
+        del book["Team"]
+    else:
+        sheet, cell = next(iter(book.defined_names[breaking].destinations))
+        book[sheet][cell.replace("$", "")].value = None
+    book.save(target)
+
+
+def test_a_plan_with_an_error_is_left_out_and_never_pushes_out_a_good_copy(
+    plans_dir, tmp_path
+):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    good = folder / "corvane-retail.xlsx"
+    shutil.copy(plans_dir / "corvane-retail.xlsx", good)
+    for breaking in ("plan_id", "account_name", "no Team sheet"):
+        _broken_copy(good, folder / f"corvane {breaking}.xlsx", breaking)
+    out = tmp_path / "p.xlsx"
+
+    result = CliRunner().invoke(
+        main, ["rollup", str(folder), "-o", str(out), "--as-of", AS_OF.isoformat()]
+    )
+
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert [Path(r["File"]).name for r in _table(book, "Accounts")] == [good.name]
+    broken = {
+        Path(r["File"]).name for r in _table(book, "Issues") if r["Severity"] == "error"
+    }
+    assert broken == {
+        f"corvane {b}.xlsx" for b in ("plan_id", "account_name", "no Team sheet")
+    }
+    assert {Path(r["File"]).name for r in _table(book, "Actions")} == {good.name}

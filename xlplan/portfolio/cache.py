@@ -40,6 +40,7 @@ CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
 ENTRIES_FILE = "portfolio-entries.pickle"
 ADDED_FILES = "portfolio-entries-added-*.pickle"  # a few entries of one run each
 ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
+ENTRY_RULES = 2  # what makes an entry; 2: a file with an error adds no row
 KEYS_FILE = "file-keys.json"
 KEYS_FORMAT = 1
 # A file changed this recently may change again within its file system's
@@ -229,7 +230,7 @@ def entries_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
     """
     terms = (as_of.isoformat(), pack.content_hash, rules, pack.rates)
     digest = hashlib.sha256(repr(terms).encode())
-    digest.update(f"|{xlplan.__version__}|{ENTRIES_MAGIC!r}".encode())
+    digest.update(f"|{xlplan.__version__}|{ENTRIES_MAGIC!r}|{ENTRY_RULES}".encode())
     return digest.hexdigest()
 
 

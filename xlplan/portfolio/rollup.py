@@ -181,10 +181,16 @@ def build_portfolio(
 
 
 def plan_entry(read: PlanRead, pack: Pack, rules: Rules, as_of: dt.date) -> PlanEntry:
-    """What the plan read adds to a portfolio as of ``as_of``, by ``pack``'s rates."""
-    issues, meta, version = tuple(read.issues), read.meta, version_of(read.plan)
-    if read.plan is None:
-        return PlanEntry(issues, meta, version)
+    """What the plan read adds to a portfolio as of ``as_of``, by ``pack``'s rates.
+
+    A file with an error is not a usable plan (README, "Reading plans back"):
+    it adds only its issues, no row, and takes no part in choosing between
+    versions of a plan, so a broken copy never pushes a good one out.
+    """
+    issues, meta = tuple(read.issues), read.meta
+    if read.plan is None or any(i.severity is Severity.ERROR for i in issues):
+        return PlanEntry(issues, meta, None)
+    version = version_of(read.plan)
     plan = replace(read.plan, as_of=as_of)
     rate = core.rate_for(plan.value("plan", "currency"), pack.rates)
     return PlanEntry(
