@@ -131,7 +131,7 @@ def test_hostile_text_and_every_value_type_survive(plans_dir, pack, rules, monke
     assert got["Title"].data_type == "s"
     assert got["Buying role"].value == "Champion; User"
     assert got["Relationship status"].value is None
-    assert (got["Is economic buyer"].value, got["Is champion"].value) == ("yes", "no")
+    assert (got["Economic buyer"].value, got["Champion"].value) == ("yes", "no")
     assert got["Last contact date"].value == dt.datetime(2026, 6, 1, 12, 0)
     assert got["Last contact date"].number_format == "d mmm yyyy"
     assert len(got["Our connector"].value.encode("utf-16-le")) // 2 == 32766
@@ -258,3 +258,27 @@ def test_xlsxwriter_gets_its_zip_file_back_when_closing_fails(monkeypatch):
     with pytest.raises(ZeroDivisionError), quick_deflate():
         book.close()
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
+def test_detail_sheets_head_columns_with_the_packs_labels_kept_distinct(
+    plans_dir, pack, rules
+):
+    from dataclasses import replace
+
+    section = pack.section("kpis")
+    fields = tuple(
+        replace(f, label="Account") if f.name == "period" else f for f in section.fields
+    )
+    relabelled = replace(
+        pack,
+        sections=tuple(
+            replace(s, fields=fields) if s.key == "kpis" else s for s in pack.sections
+        ),
+    )
+    portfolio = _portfolio(plans_dir, pack, rules)
+    content = write.build_portfolio_workbook(portfolio, relabelled)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["KPIs"]
+    header = [c.value for c in next(sheet.iter_rows(min_row=4, max_row=4))]
+    assert header[:5] == ["Plan ID", "Account", "KPI", "Account 2", "Unit"]
+    values = [c for c in next(sheet.iter_rows(min_row=5, max_row=5))][5:8]
+    assert {c.number_format for c in values} == {"General"}

@@ -74,7 +74,26 @@ NUMBER_FORMATS = {
     "dec": "0.0",
     "pct": "0%",
     "money": "#,##0",
+    "general": "General",
 }
+
+
+def _distinct(labels: Sequence[str]) -> list[str]:
+    """``labels`` made distinct, as an Excel table's headers must be (case aside).
+
+    A pack may label a field as another column is called ("Account", "File"):
+    the later one is numbered.
+    """
+    seen: set[str] = set()
+    result = []
+    for label in labels:
+        name, number = label, 1
+        while name.casefold() in seen:
+            number += 1
+            name = f"{label} {number}"
+        seen.add(name.casefold())
+        result.append(name)
+    return result
 
 
 def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
@@ -268,6 +287,7 @@ class _Writer(SheetWriter):
     ) -> None:
         super().__init__(book, pack)
         self.portfolio = portfolio
+        self.pack = pack
 
     def write(self) -> None:
         summary = self.book.add_worksheet("Summary")
@@ -383,27 +403,36 @@ class _Writer(SheetWriter):
         sheet = self._sheet(
             title, title, "Every row of every plan, with the cell it came from."
         )
+        # A KPI's figures are in its own unit (a share as 0.46, a count as
+        # 1,200): shown as typed, not rounded to one decimal.
         kinds = {
             "estimated_value": "money",
             "probability": "pct",
-            "baseline": "dec",
-            "target": "dec",
-            "actual": "dec",
+            "baseline": "general",
+            "target": "general",
+            "actual": "general",
         }
-        headers = [("Plan ID", "text"), ("Account", "text")]
-        headers += [
-            (
-                c.replace("_", " ").capitalize(),
-                "date"
-                if c.endswith("date") or c == "expected_close"
-                else kinds.get(c, "text"),
-            )
+        labels = ["Plan ID", "Account", *(self._label(section, c) for c in columns)]
+        labels += ["File", "Sheet", "Cell"]
+        kinds_in_order = ["text", "text"]
+        kinds_in_order += [
+            "date"
+            if c.endswith("date") or c == "expected_close"
+            else kinds.get(c, "text")
             for c in columns
         ]
-        headers += [("File", "text"), ("Sheet", "text"), ("Cell", "text")]
+        kinds_in_order += ["text", "text", "text"]
+        headers = list(zip(_distinct(labels), kinds_in_order, strict=True))
         cells = itemgetter("plan_id", "account_name", *columns, "file", "sheet", "cell")
         rows = list(map(cells, self.portfolio.details.get(section, [])))
         self._table(sheet, title.replace(" ", ""), headers, rows)
+
+    def _label(self, section: str, name: str) -> str:
+        """The pack's label of a field ("KPI", "Economic buyer"), as the plan shows it."""
+        try:
+            return self.pack.field(section, name).label
+        except KeyError:
+            return name.replace("_", " ").capitalize()
 
     def _white_space(self) -> None:
         sheet = self._sheet(
