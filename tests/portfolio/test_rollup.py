@@ -154,7 +154,8 @@ def test_a_messy_folder_rolls_up_the_plans_and_lists_every_other_file(
     assert ("broken.xlsx", "file.not_a_workbook") in issues
     assert ("locked.xlsx", "file.encrypted") in issues
     assert not any(name.startswith("~$") for name, _ in issues)
-    assert any(code == "portfolio.older_version" for _, code in issues)
+    copies = {name for name, code in issues if code == "portfolio.identical_copy"}
+    assert len(copies & {"halvorsen-old.xlsx", "halvorsen-logistics.xlsx"}) == 1
     if CORPUS.is_dir():
         assert ("plan_like__simple_monthly_budget.xlsx", "file.not_a_plan") in issues
 
@@ -353,3 +354,29 @@ def test_a_plan_with_an_error_is_left_out_and_never_pushes_out_a_good_copy(
         f"corvane {b}.xlsx" for b in ("plan_id", "account_name", "no Team sheet")
     }
     assert {Path(r["File"]).name for r in _table(book, "Actions")} == {good.name}
+
+
+def test_versions_of_a_plan_keep_the_newest_and_tell_copies_from_older_ones():
+    from xlplan.portfolio.gather import settle_versions
+    from xlplan.portfolio.rollup import PlanVersion
+
+    def version(account: str, reviewed: int, content: str) -> PlanVersion:
+        return PlanVersion("P-1", account, AS_OF.replace(day=reviewed), content)
+
+    files = [
+        ("old.xlsx", version("acme", 1, "aaa")),
+        ("new.xlsx", version("acme", 9, "bbb")),
+        ("copy of new.xlsx", version("acme", 9, "bbb")),
+        ("other.xlsx", None),
+        ("elsewhere.xlsx", PlanVersion("P-2", "acme", None, "ccc")),
+        ("copied.xlsx", PlanVersion("P-2", "globex", None, "ddd")),
+    ]
+    kept, issues = settle_versions(files)
+    assert kept == [1, 3, 4, 5]
+    assert [(i.file, i.code) for i in issues] == [
+        ("old.xlsx", "portfolio.older_version"),
+        ("copy of new.xlsx", "portfolio.identical_copy"),
+        ("elsewhere.xlsx", "portfolio.copied_plan_id"),
+        ("copied.xlsx", "portfolio.copied_plan_id"),
+    ]
+    assert issues[0].message == "An older version of plan P-1; new.xlsx is used."

@@ -209,7 +209,7 @@ def _collect(
 
 def settle_duplicates(reads: list[PlanRead]) -> tuple[list[PlanRead], list[Issue]]:
     """Keep one version of each plan read; report copies and older versions."""
-    kept, issues = settle_versions([(r.source, version_of(r.plan)) for r in reads])
+    kept, issues = settle_versions([(r.source, version_of(r)) for r in reads])
     return [reads[index] for index in kept], issues
 
 
@@ -249,17 +249,30 @@ def settle_versions(
         for index, _ in group:
             if index != newest:
                 dropped.add(index)
-                issues.append(
-                    Issue(
-                        "portfolio.older_version",
-                        Severity.INFO,
-                        files[index][0],
-                        f"An older version of plan {version.plan_id}; "
-                        f"{files[newest][0]} is used.",
-                        "Archive or delete old versions.",
-                    )
-                )
+                issues.append(_not_used(files[index], files[newest][0], version))
     return [index for index in range(len(files)) if index not in dropped], issues
+
+
+def _not_used(
+    file: tuple[str, PlanVersion | None], used: str, newest: PlanVersion
+) -> Issue:
+    """The note on a file of a plan left out for ``used``, the newest version."""
+    source, version = file
+    if version is not None and version.content and version.content == newest.content:
+        return Issue(
+            "portfolio.identical_copy",
+            Severity.INFO,
+            source,
+            f"An identical copy of plan {newest.plan_id}; {used} is used.",
+            "Delete the copy, so that edits go to one file.",
+        )
+    return Issue(
+        "portfolio.older_version",
+        Severity.INFO,
+        source,
+        f"An older version of plan {newest.plan_id}; {used} is used.",
+        "Archive or delete old versions.",
+    )
 
 
 def _version_key(file: tuple[str, PlanVersion | None]) -> tuple[dt.date, float]:

@@ -74,14 +74,17 @@ class PlanVersion:
     plan_id: str
     account: str  # the account name, case-folded
     last_review: dt.date | None  # as of the plan's own as-of date
+    content: str = ""  # the SHA-256 of the file's bytes, when known
 
 
-def version_of(plan: Plan | None) -> PlanVersion | None:
-    """The version facts of ``plan``; ``None`` without a plan or a plan id."""
+def version_of(read: PlanRead) -> PlanVersion | None:
+    """The version facts of the plan read; ``None`` without a plan or a plan id."""
+    plan = read.plan
     if plan is None or not plan.plan_id:
         return None
     account = str(plan.value("plan", "account_name") or "").casefold()
-    return PlanVersion(plan.plan_id, account, figures.last_review(plan))
+    content = read.meta.get("file_sha256", "")
+    return PlanVersion(plan.plan_id, account, figures.last_review(plan), content)
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def plan_entry(read: PlanRead, pack: Pack, rules: Rules, as_of: dt.date) -> Plan
     issues, meta = tuple(read.issues), read.meta
     if read.plan is None or any(i.severity is Severity.ERROR for i in issues):
         return PlanEntry(issues, meta, None)
-    version = version_of(read.plan)
+    version = version_of(read)
     plan = replace(read.plan, as_of=as_of)
     rate = core.rate_for(plan.value("plan", "currency"), pack.rates)
     return PlanEntry(
