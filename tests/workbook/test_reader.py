@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
-from tests.workbook.plans import build_all
+from tests.workbook.plans import build_all, sample_plans
 from xlplan.cli import main
 from xlplan.model.issues import Severity
 from xlplan.model.pack import SectionKind
@@ -210,6 +210,22 @@ def test_a_deleted_sheet_or_table_is_reported_not_fatal(pack):
     assert read.plan is not None
     missing = [i for i in read.issues if i.code == "structure.table_missing"]
     assert missing and "KPIs" in missing[0].message
+
+
+def test_a_deleted_team_sheet_is_one_error_not_one_warning_per_name(pack):
+    content = build_plan_workbook(
+        pack, sample_plans(pack)["corvane-retail"], today=AS_OF
+    ).content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.remove(book["Team"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_plan(buffer.getvalue(), "p.xlsx")
+    missing = [i for i in read.issues if i.code == "structure.table_missing"]
+    assert [i.severity for i in missing] == [Severity.ERROR]
+    unknown = [i for i in read.issues if i.code == "value.unknown_reference"]
+    assert not [i for i in unknown if "sheet 'Team'" in i.message]
+    assert unknown  # the sample's misspelt manager is still found
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:

@@ -75,6 +75,11 @@ class PlanChecks:
         self._issue(Finding(code, severity, message, hint), sheet, row, col)
 
     def _check_references(self, plan: Plan) -> None:
+        """Each name in a reference cell is a row of the table it refers to.
+
+        A table that is gone is reported once (``structure.table_missing``);
+        the names that refer to it are not each reported again.
+        """
         labels = {
             s.key: {
                 str(r.get(s.label_field)).casefold()
@@ -82,7 +87,9 @@ class PlanChecks:
                 if r.get(s.label_field)
             }
             for s in self.pack.sections
-            if s.kind is SectionKind.TABLE and s.label_field
+            if s.kind is SectionKind.TABLE
+            and s.label_field
+            and (s.table or "").casefold() in self.package.tables
         }
         for section in self.pack.sections:
             refs = [
