@@ -179,7 +179,7 @@ def test_a_goal_that_falls_behind_plan_with_time():
     goals = [c for c in changes(old, old, AS_OF, days(400)) if c[1] == "Grow"]
     assert goals == [
         (
-            ChangeKind.GOAL_MOVED,
+            ChangeKind.GOAL_TRACK,
             "Grow",
             0.9,
             0.9,

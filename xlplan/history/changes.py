@@ -29,6 +29,7 @@ class ChangeKind(Enum):
     OPPORTUNITY_STAGE = "opportunity stage moved"
     OPPORTUNITY_VALUE = "opportunity value moved"
     GOAL_MOVED = "goal moved"
+    GOAL_TRACK = "goal changed track"  # no new figure: time moved it on or off track
     KPI_NEW = "new KPI reading"
     KPI_MOVED = "KPI moved"
 

@@ -454,14 +454,16 @@ class _Pair:
             now = row_rules.on_track(new, new_plan)
             if _inputs(old) == _inputs(new) and was == now:
                 continue
+            kind = ChangeKind.GOAL_MOVED
             note = _track_note(was, now)
             if note and _inputs(old) == _inputs(new):
+                kind = ChangeKind.GOAL_TRACK
                 note += _time_note(after, new, new_plan)
             note = note or _actual_note(old, new)
             good = now if was != now else _rose(before, after)
             found.append(
                 self._change(
-                    ChangeKind.GOAL_MOVED,
+                    kind,
                     _name(new, "goals"),
                     before,
                     after,

@@ -27,7 +27,12 @@ MONEY_KINDS = {
     ChangeKind.OPPORTUNITY_GONE,
     ChangeKind.OPPORTUNITY_VALUE,
 }
-PCT_KINDS = {ChangeKind.GOAL_MOVED, ChangeKind.KPI_NEW, ChangeKind.KPI_MOVED}
+PCT_KINDS = {
+    ChangeKind.GOAL_MOVED,
+    ChangeKind.GOAL_TRACK,
+    ChangeKind.KPI_NEW,
+    ChangeKind.KPI_MOVED,
+}
 DATE_KINDS = {ChangeKind.ACTION_SLIPPED, ChangeKind.ACTION_OVERDUE}
 INT_KINDS = {ChangeKind.HEALTH_MOVED, ChangeKind.COMPLETENESS_MOVED}
 
