@@ -136,9 +136,16 @@ class FakeBook:
         self.names: dict[str, FakeName] = {}
         for name, defined in source.defined_names.items():
             for title, ref in defined.destinations:
-                if ":" not in ref:
-                    row, col = coordinate_to_tuple(ref.replace("$", ""))
-                    self.names[name] = FakeName(FakeRange(self.sheets[title], row, col))
+                low_col, low_row, high_col, high_row = range_boundaries(ref)
+                self.names[name] = FakeName(
+                    FakeRange(
+                        self.sheets[title],
+                        low_row,
+                        low_col,
+                        high_row - low_row + 1,
+                        high_col - low_col + 1,
+                    )
+                )
 
     def save(self) -> None:
         Path(self.fullname).write_bytes(self.content)

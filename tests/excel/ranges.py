@@ -41,6 +41,13 @@ def plan_ranges(content: bytes, pack: Pack, sections: tuple[str, ...]) -> list[G
     return found
 
 
+def pack_block(content: bytes) -> Grid:
+    """The hidden sheet's block the ``xlplan_pack`` name refers to, as Excel passes it."""
+    book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+    title, ref = next(iter(book.defined_names["xlplan_pack"].destinations))
+    return [[cell.value for cell in row] for row in book[title][ref.replace("$", "")]]
+
+
 def _name_row(book: Any, name: str) -> int:
     destination = next(iter(book.defined_names[name].destinations))[1]
     return int(destination.split("$")[-1])

@@ -15,7 +15,10 @@ reads them. A bad ``rows`` argument returns a message in the cell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, TypeVar
 
@@ -36,6 +39,9 @@ from xlplan.excel.recalc import PlanCache, PlanEntry
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
+from xlplan.workbook.build import META_SHEET
+from xlplan.workbook.package import PlanFileError
+from xlplan.workbook.reader import pack_of_plan
 
 T = TypeVar("T")
 CATEGORY = "xlplan"
@@ -57,8 +63,90 @@ def plan_cache() -> PlanCache:
     return PlanCache(current_pack()[0])
 
 
+class UnusablePack(Exception):
+    """The pack block passed holds no pack xlplan can use: the cell says why."""
+
+
+@dataclass
+class _PackBlock:
+    """A plan's pack block as passed, and the cache of the plans read through it."""
+
+    cells: list[list[Any]]
+    cache: PlanCache
+
+
+# The pack blocks of the last few plans' packs, most recent last.
+_PACK_BLOCKS: list[_PackBlock] = []
+PACKS_KEPT = 4
+
+
 def _entry(ranges: Sequence[Any]) -> PlanEntry:
-    return plan_cache().plan(ranges, dt.date.today())
+    """The plan in ``ranges``, read through the pack of its pack block if one is passed."""
+    block, plan_ranges = _split_pack_block(ranges)
+    cache = plan_cache() if block is None else pack_cache(block)
+    return cache.plan(plan_ranges, dt.date.today())
+
+
+def is_pack_block(argument: Any) -> bool:
+    """True for the hidden ``_xlplan`` sheet's block (``xlplan_pack``): format, xlplan-plan first."""
+    return (
+        isinstance(argument, list)
+        and bool(argument)
+        and isinstance(argument[0], list)
+        and argument[0][:2] == ["format", "xlplan-plan"]
+    )
+
+
+def _split_pack_block(ranges: Sequence[Any]) -> tuple[Any, Sequence[Any]]:
+    """The pack block among ``ranges`` (``None`` if none) and the other ranges."""
+    for index, argument in enumerate(ranges):
+        if is_pack_block(argument):
+            return argument, [*ranges[:index], *ranges[index + 1 :]]
+    return None, ranges
+
+
+def pack_cache(block: list[list[Any]]) -> PlanCache:
+    """The plan cache of the pack in ``block``, its pack parsed once.
+
+    Raises ``UnusablePack`` when the block holds no usable pack.
+    A block is recognised by its cells (a few dozen texts compared in C); a
+    new one is parsed as the reader parses the hidden sheet. A plan built on
+    the installed default pack shares the default cache.
+    """
+    for kept in _PACK_BLOCKS:
+        if kept.cells == block:
+            _PACK_BLOCKS.remove(kept)
+            _PACK_BLOCKS.append(kept)
+            return kept.cache
+    try:
+        pack = pack_of_plan(plan_facts(block))
+    except PlanFileError as exc:
+        raise UnusablePack(
+            f"xlplan cannot use the pack on the hidden {META_SHEET} sheet: "
+            f"{exc.message} {exc.hint}"
+        ) from None
+    default = plan_cache()
+    cache = default if pack.content_hash == default.pack.content_hash else None
+    _PACK_BLOCKS.append(
+        _PackBlock([list(row) for row in block], cache or PlanCache(pack))
+    )
+    del _PACK_BLOCKS[:-PACKS_KEPT]
+    return _PACK_BLOCKS[-1].cache
+
+
+def plan_facts(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+    """The key and value columns of the hidden sheet's rows, as text."""
+    return {
+        str(row[0]): str(row[1])
+        for row in rows
+        if len(row) > 1 and row[0] is not None and row[1] is not None
+    }
+
+
+def clear_caches() -> None:
+    """Forget every range read, plan joined and pack block, as a fresh Python would."""
+    plan_cache().clear()
+    _PACK_BLOCKS.clear()
 
 
 def plan_of(ranges: Sequence[Any]) -> CellsRead:
@@ -83,8 +171,7 @@ def _part(
     compute: Callable[[Plan, Rules], T],
 ) -> T:
     """``compute(plan, rules)``, kept by the ranges of the ``sections`` it reads."""
-    rules = current_pack()[1]
-    return entry.score(name, sections, lambda plan: compute(plan, rules))
+    return entry.score(name, sections, lambda plan: compute(plan, entry.rules))
 
 
 def _health(entry: PlanEntry) -> Health:
@@ -160,8 +247,27 @@ def _declare(
     return xw.func(category=CATEGORY)(f)
 
 
+def _answering_for_the_pack(
+    f: Callable[..., Any], *, listed: bool
+) -> Callable[..., Any]:
+    """``f``, answering with the reason in its cell when the pack block is unusable.
+
+    A list function (``listed``) gives the reason as the first of its ``rows``.
+    """
+
+    @functools.wraps(f)
+    def call(*arguments: Any) -> Any:
+        try:
+            return f(*arguments)
+        except UnusablePack as exc:
+            return _column([str(exc)], arguments[0]) if listed else str(exc)
+
+    return call
+
+
 def _plan_function(f: Callable[..., Any]) -> Callable[..., Any]:
     """A plan function: the plan's ranges as 2-D lists in ``*plan``."""
+    f = _answering_for_the_pack(f, listed=False)
     return _declare(f, {"*plan": PLAN_DOC}, plan={"ndim": 2})
 
 
@@ -177,7 +283,8 @@ def xlplan_health(*plan: Any) -> Any:
 @_plan_function
 def xlplan_health_explain(*plan: Any) -> str:
     """Health band, score, weakest component and the components short of full."""
-    return gaps.explain_health(_health(_entry(plan)), current_pack()[1])
+    entry = _entry(plan)
+    return gaps.explain_health(_health(entry), entry.rules)
 
 
 @_plan_function
@@ -192,7 +299,7 @@ def xlplan_key_account_tier(*plan: Any) -> str:
     entry = _entry(plan)
     score, tier = _score(entry, "xlplan_key_account_tier", gaps.key_account_tier)
     if score is None or tier is None:
-        warnings = gaps.selection_warnings(entry.read.plan, current_pack()[1])
+        warnings = gaps.selection_warnings(entry.read.plan, entry.rules)
         return "no score: " + ("; ".join(warnings) or "no active criterion")
     return f"{tier} ({score:.1f})"
 
@@ -202,6 +309,7 @@ def xlplan_key_account_tier(*plan: Any) -> str:
 
 def _list_function(f: Callable[..., Any]) -> Callable[..., Any]:
     """A list function: ``rows`` first, a column of that many cells back."""
+    f = _answering_for_the_pack(f, listed=True)
     f = xw.ret(expand="table")(f)
     return _declare(f, {"rows": ROWS_DOC, "*plan": PLAN_DOC}, plan={"ndim": 2})
 
@@ -350,5 +458,7 @@ FUNCTIONS: tuple[Callable[..., Any], ...] = (
     xlplan_concentration,
 )
 LIST_FUNCTIONS = frozenset(
-    f.__name__ for f in FUNCTIONS if f.__code__.co_varnames[:1] == ("rows",)
+    f.__name__
+    for f in FUNCTIONS
+    if next(iter(inspect.signature(f).parameters), "") == "rows"
 )

@@ -16,10 +16,12 @@ from typing import Any
 
 from xlplan.core.checks import plan_problems
 from xlplan.core.completeness import score_completeness
+from xlplan.core.rules import Rules
 from xlplan.errors import DeckExportError, WorkbookShapeError
 from xlplan.excel.cells import CellsRead, read_cells
-from xlplan.excel.functions import current_pack
-from xlplan.model.pack import SectionKind
+from xlplan.excel.functions import UnusablePack, current_pack, pack_cache
+from xlplan.model.pack import Pack, SectionKind
+from xlplan.workbook.insights import PACK_RANGE
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,28 @@ def _sheet(book: Any, name: str) -> Any:
     return book.sheets.add(name, after=book.sheets[len(names) - 1])
 
 
+def book_pack(book: Any) -> tuple[Pack, Rules]:
+    """The workbook's own pack and rules; the installed default pack when it holds none.
+
+    The pack is the hidden sheet's block the ``xlplan_pack`` name refers to,
+    as the worksheet functions take it.
+    """
+    try:
+        block = book.names[PACK_RANGE].refers_to_range.value
+    except (KeyError, AttributeError):
+        return current_pack()
+    try:
+        cache = pack_cache(block)
+    except UnusablePack as exc:
+        raise WorkbookShapeError(
+            str(exc), hint="Rebuild the plan with `xlplan new`."
+        ) from None
+    return cache.pack, cache.rules
+
+
 def read_book(book: Any) -> CellsRead:
-    """The plan in an open workbook, read from its defined names and tables."""
-    pack, _ = current_pack()
+    """The plan in an open workbook, read through its pack from its names and tables."""
+    pack, _ = book_pack(book)
     ranges: list[Any] = []
     for section in pack.sections:
         if section.kind is SectionKind.SINGLE:
@@ -79,7 +100,7 @@ def _table_values(book: Any, sheet: str, table: str) -> Any:
 def check_plan(book: Any | None = None) -> list[str]:
     """Check the plan and list its issues on the Plan check sheet; return them."""
     book = _caller(book)
-    _, rules = current_pack()
+    _, rules = book_pack(book)
     read = read_book(book)
     lines = [
         *read.findings,

@@ -43,6 +43,7 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.excel.cells import (
     CellsRead,
     RangeRead,
@@ -114,6 +115,7 @@ class PlanEntry:
     reads: tuple[RangeRead, ...]
     read: CellsRead
     scores: Scores
+    rules: Rules  # the pack's rules the plan is scored by
 
     def score(
         self, name: str, sections: Collection[str], compute: Callable[[Plan], T]
@@ -296,6 +298,7 @@ class PlanCache:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
+        self.rules = rules_from_pack(pack)
         self._ranges: OrderedDict[Hashable, list[_Seen]] = OrderedDict()
         self._plans: OrderedDict[Hashable, PlanEntry] = OrderedDict()
         self._scores = Scores()
@@ -306,7 +309,9 @@ class PlanCache:
         key = (tuple(map(id, reads)), today)
         entry = _recall(self._plans, key)
         if entry is None:
-            entry = PlanEntry(reads, join_ranges(reads, today), self._scores)
+            entry = PlanEntry(
+                reads, join_ranges(reads, today), self._scores, self.rules
+            )
             _keep(self._plans, key, entry, PLANS_KEPT)
         return entry
 

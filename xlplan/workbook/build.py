@@ -46,7 +46,7 @@ from xlplan.workbook.cells import (
 from xlplan.workbook.cover import CoverBlocks
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
-from xlplan.workbook.insights import add_insights_sheet
+from xlplan.workbook.insights import PACK_RANGE, add_insights_sheet
 from xlplan.workbook.styles import Styles, column_width
 
 log = logging.getLogger(__name__)
@@ -578,6 +578,8 @@ class _Builder(CoverBlocks):
             row = len(rows) + i // SCHEMA_CHUNK
             sheet.write_string(row, 0, f"schema_{i // SCHEMA_CHUNK + 1}")
             sheet.write_string(row, 1, schema_json[i : i + SCHEMA_CHUNK])
+        last = len(rows) + (len(schema_json) + SCHEMA_CHUNK - 1) // SCHEMA_CHUNK
+        self.book.define_name(PACK_RANGE, f"={META_SHEET}!$A$1:$B${last}")
 
 
 _BAD_WHEN_TRUE = {"overdue", "review_overdue"}

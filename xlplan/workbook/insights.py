@@ -1,7 +1,8 @@
 """The Insights sheet: xlplan's worksheet functions, each cell degrading cleanly.
 
-Every cell calls one function of ``xlplan.excel.functions`` on exactly the
-ranges that function needs, wrapped in ``IFERROR`` so a spreadsheet without
+Every cell calls one function of ``xlplan.excel.functions`` on the plan's
+pack (the hidden sheet's ``xlplan_pack`` range) and exactly the ranges that
+function needs, wrapped in ``IFERROR`` so a spreadsheet without
 the add-in (where the name is unknown and gives ``#NAME?``) shows a short
 message instead of an error. Single figures are single cells; lists are
 fixed-size array ranges, so they work outside Excel 365. The reader never
@@ -21,6 +22,9 @@ from xlplan.workbook.cells import absolute, quote_sheet
 from xlplan.workbook.styles import Styles
 
 INSIGHTS_SHEET = "Insights"
+# The hidden _xlplan sheet's facts and schema as one range (defined with the
+# sheet): passed to every function, which reads the plan through that pack.
+PACK_RANGE = "xlplan_pack"
 NEEDS_ADD_IN = "needs the xlplan add-in"
 FIRST_ROW = 4
 
@@ -105,7 +109,13 @@ def add_insights_sheet(
     row = FIRST_ROW
     for insight in INSIGHTS:
         arguments = ",".join(
-            section_range(pack, key, positions) for key in SECTIONS[insight.function]
+            [
+                PACK_RANGE,
+                *(
+                    section_range(pack, k, positions)
+                    for k in SECTIONS[insight.function]
+                ),
+            ]
         )
         formula = insight_formula(insight, arguments)
         sheet.write_string(row, 1, insight.title, styles.label)

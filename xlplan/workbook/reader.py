@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -250,39 +250,7 @@ class _Reader(PlanChecks):
 
     def _pack(self, meta: dict[str, str]) -> Pack:
         """The plan's own pack, from its hidden sheet (parsed once per pack hash)."""
-        key = meta.get("pack_hash", "")
-        if key and key in _PACKS:
-            return _PACKS[key]
-        try:
-            chunks = int(meta.get("schema_chunks", "0"))
-            documents = json.loads(
-                "".join(meta[f"schema_{i + 1}"] for i in range(chunks))
-            )
-        except (KeyError, ValueError):
-            raise PlanFileError(
-                "plan.pack_missing",
-                "The plan's hidden _xlplan sheet has lost the schema it was built from.",
-                hint="Rebuild the plan with `xlplan new` and copy the rep's entries across.",
-            ) from None
-        pack, problems = parse_pack(documents)
-        if pack is None:
-            raise PlanFileError(
-                "plan.pack_invalid",
-                f"The pack recorded in the plan cannot be used ({problems[0] if problems else '?'}).",
-                hint="Rebuild the plan with a valid pack.",
-            )
-        try:
-            rules_from_pack(pack)
-        except ScoringKeyError as exc:
-            raise PlanFileError(
-                "plan.pack_invalid",
-                f"The plan's pack scoring is broken ({exc}).",
-                hint="Rebuild the plan with a valid pack.",
-            ) from None
-        pack = replace(pack, content_hash=key)
-        if key:
-            _PACKS[key] = pack
-        return pack
+        return pack_of_plan(meta)
 
     # ------------------------------------------------------- single fields
 
@@ -539,3 +507,43 @@ def apply_defaults(section: str, values: dict[str, Any]) -> None:
         values["client_visible"] = False
     if section == "swot" and values.get("about_relationship") is None:
         values["about_relationship"] = False
+
+
+def pack_of_plan(meta: Mapping[str, str]) -> Pack:
+    """The pack a plan was built from, from the facts of its hidden ``_xlplan`` sheet.
+
+    ``meta`` maps the sheet's keys to its values (``pack_hash``,
+    ``schema_chunks``, ``schema_1`` ...). Each pack is parsed once per pack
+    hash. Raises ``PlanFileError`` when the schema is lost or unusable.
+    """
+    key = meta.get("pack_hash", "")
+    if key and key in _PACKS:
+        return _PACKS[key]
+    try:
+        chunks = int(meta.get("schema_chunks", "0"))
+        documents = json.loads("".join(meta[f"schema_{i + 1}"] for i in range(chunks)))
+    except (KeyError, ValueError):
+        raise PlanFileError(
+            "plan.pack_missing",
+            "The plan's hidden _xlplan sheet has lost the schema it was built from.",
+            hint="Rebuild the plan with `xlplan new` and copy the rep's entries across.",
+        ) from None
+    pack, problems = parse_pack(documents)
+    if pack is None:
+        raise PlanFileError(
+            "plan.pack_invalid",
+            f"The pack recorded in the plan cannot be used ({problems[0] if problems else '?'}).",
+            hint="Rebuild the plan with a valid pack.",
+        )
+    try:
+        rules_from_pack(pack)
+    except ScoringKeyError as exc:
+        raise PlanFileError(
+            "plan.pack_invalid",
+            f"The plan's pack scoring is broken ({exc}).",
+            hint="Rebuild the plan with a valid pack.",
+        ) from None
+    pack = replace(pack, content_hash=key)
+    if key:
+        _PACKS[key] = pack
+    return pack
