@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -315,3 +316,37 @@ def test_each_file_is_found_once_however_it_is_named(tmp_path, monkeypatch):
     )
 
     assert found == [plans.resolve() / "a.xlsx", plans.resolve() / "east" / "b.xlsx"]
+
+
+def _without_identity(content: bytes) -> bytes:
+    """A plan's bytes with its plan id and account name blanked: two errors."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for name in ("plan_id", "account_name"):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        book[sheet][ref.replace("$", "")].value = None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_console_counts_files_not_errors(plans_dir, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in ("halvorsen-logistics", "broken", "locked", "nameless"):
+        shutil.copy(plans_dir / "halvorsen-logistics.xlsx", folder / f"{name}.xlsx")
+    (folder / "broken.xlsx").write_bytes(b"not a workbook")
+    (folder / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    nameless = folder / "nameless.xlsx"
+    nameless.write_bytes(_without_identity(nameless.read_bytes()))
+
+    result = CliRunner().invoke(
+        main, ["rollup", str(folder), "-o", str(tmp_path / "p.xlsx"), "-j", "1"]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  2 file(s) not rolled up (see the Issues sheet):" in lines
+    assert sum("broken.xlsx" in line for line in lines) == 1
+    assert "  1 plan(s) rolled up with errors (see the Issues sheet):" in lines
+    (named,) = [line for line in lines if "nameless.xlsx" in line]
+    assert named.endswith("(and 1 more)")

@@ -174,6 +174,11 @@ def rollup(
 
 
 def print_rollup(portfolio: Any, output: Path) -> None:
+    """The console summary: what was written, health and pipeline, files in error.
+
+    A file is listed once, with its first error: the files whose errors kept
+    them out, then the plans rolled up in spite of theirs (a blank plan id).
+    """
     totals = portfolio.totals()
     click.echo(
         f"Wrote {output}: {totals['plans']} plans from {portfolio.files_read} files, "
@@ -188,11 +193,31 @@ def print_rollup(portfolio: Any, output: Path) -> None:
         f"  pipeline {totals['pipeline']:,.0f} {portfolio.base_currency}, "
         f"won {totals['won_value']:,.0f}"
     )
-    errors = [i for i in portfolio.issues if i.severity.value == "error"]
-    if errors:
-        click.echo(f"  {len(errors)} file(s) not rolled up (see the Issues sheet):")
-        for issue in errors[:10]:
-            click.echo(f"    {issue.file}: {issue.message}")
+    errors: dict[str, list[str]] = {}
+    for issue in portfolio.issues:
+        if issue.severity.value == "error":
+            errors.setdefault(issue.file, []).append(issue.message)
+    rolled_up = set(portfolio.sources)
+    _print_files(
+        "file(s) not rolled up",
+        {f: m for f, m in errors.items() if f not in rolled_up},
+    )
+    _print_files(
+        "plan(s) rolled up with errors",
+        {f: m for f, m in errors.items() if f in rolled_up},
+    )
+
+
+def _print_files(heading: str, errors: dict[str, list[str]], shown: int = 10) -> None:
+    """One line per file with its first error, the first ``shown`` files of them."""
+    if not errors:
+        return
+    click.echo(f"  {len(errors)} {heading} (see the Issues sheet):")
+    for file, messages in list(errors.items())[:shown]:
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        click.echo(f"    {file}: {messages[0]}{more}")
+    if len(errors) > shown:
+        click.echo(f"    and {len(errors) - shown} more file(s)")
 
 
 @click.command()
