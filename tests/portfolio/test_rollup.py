@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
 from tests.workbook.plans import sample_plans
@@ -350,3 +350,115 @@ def test_the_console_counts_files_not_errors(plans_dir, tmp_path):
     assert "  1 plan(s) rolled up with errors (see the Issues sheet):" in lines
     (named,) = [line for line in lines if "nameless.xlsx" in line]
     assert named.endswith("(and 1 more)")
+
+
+def _rollup(plans_dir: Path, *options: str) -> Result:
+    return CliRunner().invoke(
+        main, ["rollup", str(plans_dir), "-j", "1", "--as-of", "2026-06-15", *options]
+    )
+
+
+def test_every_existing_output_is_named_before_anything_is_written(
+    rolled, plans_dir, tmp_path
+):
+    shutil.copytree(rolled / "csv", tmp_path / "out")
+    workbook, out, json_file = (
+        tmp_path / "e2.xlsx",
+        tmp_path / "out",
+        tmp_path / "o.json",
+    )
+
+    first = _rollup(
+        plans_dir, "-o", str(workbook), "--csv", str(out), "--json", str(json_file)
+    )
+
+    assert first.exit_code == 1
+    assert not workbook.exists() and not json_file.exists()
+    assert f"{out / 'accounts.csv'}, {out / 'stakeholders.csv'}" in first.output
+    assert f"{out / 'issues.csv'}." in first.output
+    assert (
+        "Pass --force to replace them, or choose another --csv folder." in first.output
+    )
+
+    json_file.write_text("{}")
+    second = _rollup(
+        plans_dir, "-o", str(workbook), "--csv", str(out), "--json", str(json_file)
+    )
+
+    assert second.exit_code == 1 and not workbook.exists()
+    assert json_file.read_text() == "{}"
+    assert f"{json_file}" in second.output and "output folder" not in second.output
+    assert "choose another --csv folder or --json file." in second.output
+
+
+def test_with_force_every_existing_output_is_replaced(rolled, plans_dir, tmp_path):
+    shutil.copytree(rolled / "csv", tmp_path / "out")
+    (tmp_path / "out" / "accounts.csv").write_text("old")
+    for name in ("e2.xlsx", "o.json"):
+        (tmp_path / name).write_text("old")
+
+    result = _rollup(
+        plans_dir,
+        "-o",
+        str(tmp_path / "e2.xlsx"),
+        "--csv",
+        str(tmp_path / "out"),
+        "--json",
+        str(tmp_path / "o.json"),
+        "--force",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert len(_table(openpyxl.load_workbook(tmp_path / "e2.xlsx"), "Accounts")) == 12
+    assert json.loads((tmp_path / "o.json").read_text())["totals"]["plans"] == 12
+    with open(tmp_path / "out" / "accounts.csv", encoding="utf-8-sig") as stream:
+        assert len(list(csv.DictReader(stream))) == 12
+
+
+def test_existing_parquet_files_are_named_with_their_option(plans_dir, tmp_path):
+    (tmp_path / "pq").mkdir()
+    (tmp_path / "pq" / "issues.parquet").write_bytes(b"old")
+
+    result = _rollup(
+        plans_dir, "-o", str(tmp_path / "p.xlsx"), "--parquet", str(tmp_path / "pq")
+    )
+
+    assert result.exit_code == 1 and not (tmp_path / "p.xlsx").exists()
+    assert f"{tmp_path / 'pq' / 'issues.parquet'} already exists." in result.output
+    assert (
+        "Pass --force to replace it, or choose another --parquet folder."
+        in result.output
+    )
+
+
+def test_a_file_output_naming_a_folder_is_refused_before_reading(
+    pack, plans_dir, tmp_path
+):
+    from xlplan.errors import OutputWriteError
+    from xlplan.portfolio.service import RollupRequest, run_rollup
+
+    (tmp_path / "somedir").mkdir()
+    request = RollupRequest([plans_dir], tmp_path / "somedir", AS_OF)
+
+    with pytest.raises(OutputWriteError) as refused:
+        run_rollup(request, pack)
+
+    assert str(tmp_path / "somedir" / "portfolio.xlsx") in refused.value.hint
+    assert list((tmp_path / "somedir").iterdir()) == []
+
+
+def test_an_export_folder_naming_a_file_is_refused_before_writing(
+    pack, plans_dir, tmp_path
+):
+    from xlplan.errors import OutputWriteError
+    from xlplan.portfolio.service import RollupRequest, run_rollup
+
+    (tmp_path / "out.csv").write_text("old")
+    request = RollupRequest(
+        [plans_dir], tmp_path / "p.xlsx", AS_OF, csv_dir=tmp_path / "out.csv"
+    )
+
+    with pytest.raises(OutputWriteError, match="--csv names the folder"):
+        run_rollup(request, pack)
+
+    assert not (tmp_path / "p.xlsx").exists()
