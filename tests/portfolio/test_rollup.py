@@ -462,3 +462,52 @@ def test_an_export_folder_naming_a_file_is_refused_before_writing(
         run_rollup(request, pack)
 
     assert not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "example"),
+    [
+        ("-o", "portfolio.xlsx"),
+        ("--json", "portfolio.json"),
+        ("--history", "history.duckdb"),
+    ],
+)
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_file_option_naming_a_folder_suggests_a_file_in_it(
+    plans_dir, tmp_path, monkeypatch, option, example, existing
+):
+    monkeypatch.chdir(tmp_path)
+    if existing:
+        Path("somedir").mkdir()
+
+    result = _rollup(plans_dir, "-o", "p.xlsx", option, "somedir/")
+
+    assert result.exit_code == 2
+    assert f"somedir/ is a folder; give a file name, such as somedir/{example}." in (
+        result.output
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["somedir"] if existing else []
+    )
+
+
+def test_a_folder_option_naming_a_file_is_refused(plans_dir, tmp_path):
+    (tmp_path / "out.csv").write_text("old")
+
+    for folder in ("out.csv", "out.csv/"):
+        result = _rollup(
+            plans_dir, "-o", str(tmp_path / "p.xlsx"), "--csv", str(tmp_path / folder)
+        )
+
+        assert result.exit_code == 2, result.output
+        assert "is a file; give a folder to write the files into." in result.output
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_diff_output_naming_a_folder_is_refused(tmp_path):
+    result = CliRunner().invoke(
+        main, ["diff", str(tmp_path / "h.duckdb"), "-o", f"{tmp_path}/reviews/"]
+    )
+
+    assert result.exit_code == 2
+    assert f"such as {tmp_path}/reviews/review.xlsx." in result.output

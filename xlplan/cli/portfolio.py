@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 from xlplan.cli._common import (
+    FileToWrite,
+    FolderToWrite,
     as_of_option,
     date_option,
     force_option,
@@ -24,7 +26,7 @@ from xlplan.cli._common import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("portfolio.xlsx"),
     default=Path("portfolio.xlsx"),
     show_default=True,
     help="Portfolio workbook to write.",
@@ -41,13 +43,13 @@ from xlplan.cli._common import (
 @click.option(
     "--csv",
     "csv_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FolderToWrite(),
     help="Also write CSV files (safe against formula injection) into this folder.",
 )
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("portfolio.json"),
     help="Also write the accounts, totals and issues as JSON.",
 )
 @click.option(
@@ -56,7 +58,7 @@ from xlplan.cli._common import (
 @click.option(
     "--parquet",
     "parquet_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FolderToWrite(),
     help="Also write Parquet files into this folder (needs pyarrow).",
 )
 @click.option(
@@ -68,7 +70,7 @@ from xlplan.cli._common import (
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
 @click.option(
     "--history",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("history.duckdb"),
     help="Also save this run as a snapshot in this DuckDB file (made if missing; "
     "a run on the same as-of date replaces its snapshot).",
 )
@@ -240,7 +242,7 @@ def _print_files(heading: str, errors: dict[str, list[str]], shown: int = 10) ->
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("review.xlsx"),
     help="Also write the changes as a workbook for a quarterly review.",
 )
 @pack_option
