@@ -511,3 +511,26 @@ def test_diff_output_naming_a_folder_is_refused(tmp_path):
 
     assert result.exit_code == 2
     assert f"such as {tmp_path}/reviews/review.xlsx." in result.output
+
+
+def test_a_portfolio_saved_among_the_plans_is_skipped_on_the_next_run(
+    rolled, plans_dir, tmp_path
+):
+    folder = tmp_path / "plans"
+    shutil.copytree(plans_dir, folder)
+    shutil.copy(rolled / "portfolio.xlsx", folder / "q1.xlsx")
+    output = folder / "portfolio.xlsx"
+
+    for extra in ((), ("--force",)):
+        result = _rollup(folder, "-o", str(output), "--strict", *extra)
+
+        assert result.exit_code == 0, result.output
+        assert "12 plans from 13 files" in result.output
+        assert "not rolled up" not in result.output
+        issues = _table(openpyxl.load_workbook(output), "Issues")
+        skipped = [
+            (Path(r["File"]).name, r["Severity"])
+            for r in issues
+            if r["Code"] == "file.xlplan_output"
+        ]
+        assert skipped == [("q1.xlsx", "info")]

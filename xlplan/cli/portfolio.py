@@ -110,7 +110,8 @@ def rollup(
     """Roll every plan under PATHS up into one portfolio workbook.
 
     PATHS are folders (searched recursively), workbooks or globs. Excel lock
-    files are skipped; files that are not plans are listed on the Issues sheet.
+    files, and the portfolio and review workbooks xlplan writes, are skipped;
+    other files that are not plans are listed on the Issues sheet.
 
     \b
     Examples:

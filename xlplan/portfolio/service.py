@@ -65,7 +65,9 @@ def run_rollup(
         from xlplan.history.service import check_history
 
         check_history(request.history)
-    files = find_files(request.paths)
+    # A previous run's portfolio, saved among the plans, is no plan to read.
+    output = request.output.resolve()
+    files = [path for path in find_files(request.paths) if path != output]
     rules = rules_from_pack(pack)
     entries, plans = _entries(files, request, pack, rules, progress)
     with _objects_frozen():
