@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -534,3 +535,16 @@ def test_a_portfolio_saved_among_the_plans_is_skipped_on_the_next_run(
             if r["Code"] == "file.xlplan_output"
         ]
         assert skipped == [("q1.xlsx", "info")]
+
+
+def test_parquet_without_pyarrow_is_refused_before_anything_is_written(
+    plans_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+
+    result = _rollup(
+        plans_dir, "-o", str(tmp_path / "p.xlsx"), "--parquet", str(tmp_path / "pq")
+    )
+
+    assert result.exit_code == 1 and "pip install 'xlplan[data]'" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,11 @@ from typing import Any
 
 from xlplan.core.portfolio import FLAGS
 from xlplan.core.rules import Rules, rules_from_pack
-from xlplan.errors import OutputExistsError, OutputWriteError
+from xlplan.errors import (
+    MissingPackageError,
+    OutputExistsError,
+    OutputWriteError,
+)
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 from xlplan.portfolio.cache import EntryCache, FileKeys, ReadCache, entries_key
@@ -92,11 +96,14 @@ def check_outputs(request: RollupRequest) -> None:
     """Refuse, before any plan is read, outputs the run could not write as asked.
 
     A file option (-o, --json) naming a folder, or a folder option (--csv,
-    --parquet) naming a file, is an ``OutputWriteError``. Without ``force``,
+    --parquet) naming a file, is an ``OutputWriteError``; --parquet without
+    pyarrow installed a ``MissingPackageError``. Without ``force``,
     the files the run would write that exist already are all named in one
     ``OutputExistsError``: a run writes every output or none of them.
     """
     _check_kinds(request)
+    if request.parquet_dir is not None:
+        _pyarrow()
     existing = [
         (option, path) for option, path in output_files(request) if path.exists()
     ]
@@ -336,16 +343,7 @@ def write_parquet(
     portfolio: Portfolio, folder: Path, *, force: bool = False
 ) -> list[Path]:
     """accounts.parquet, one file per consolidated section, and issues.parquet (needs pyarrow)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        from xlplan.errors import XlplanError
-
-        raise XlplanError(
-            "--parquet needs the pyarrow package, which is not installed.",
-            hint="Install it with: pip install 'xlplan[data]' (or pip install pyarrow).",
-        ) from None
+    pa, pq = _pyarrow()
     written = []
     for name, records in export_tables(portfolio).items():
         plain = [
@@ -363,3 +361,16 @@ def write_parquet(
             )
         )
     return written
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    """The pyarrow package and its parquet module, or the error saying to install them."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingPackageError(
+            "--parquet needs the pyarrow package, which is not installed.",
+            hint="Install it with: pip install 'xlplan[data]' (or pip install pyarrow).",
+        ) from None
+    return pa, pq
