@@ -484,7 +484,7 @@ def test_a_file_option_naming_a_folder_suggests_a_file_in_it(
     result = _rollup(plans_dir, "-o", "p.xlsx", option, "somedir/")
 
     assert result.exit_code == 2
-    assert f"somedir/ is a folder; give a file name, such as somedir/{example}." in (
+    assert f"somedir/ names a folder; give a file name, such as somedir/{example}." in (
         result.output
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == (

@@ -63,7 +63,7 @@ class FileToWrite(click.Path):
         text = os.fspath(value)
         if text.endswith(("/", os.sep)) or os.path.isdir(text):
             self.fail(
-                f"{text} is a folder; give a file name, such as "
+                f"{text} names a folder; give a file name, such as "
                 f"{os.path.join(text, self.example)}.",
                 param,
                 ctx,
