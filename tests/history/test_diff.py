@@ -205,3 +205,14 @@ def test_the_review_workbook_opens_in_libreoffice(history, tmp_path):
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             assert not any(isinstance(v, str) and v.startswith("#") for v in row)
+
+
+def test_a_review_workbook_is_no_plan_for_the_next_rollup(history, tmp_path):
+    from xlplan.workbook.reader import read_plan
+
+    out = tmp_path / "review.xlsx"
+    CliRunner().invoke(main, ["diff", str(history["db"]), "-o", str(out)])
+
+    (issue,) = read_plan(out.read_bytes()).issues
+    assert issue.code == "file.xlplan_output" and issue.severity.value == "info"
+    assert "xlplan review workbook" in issue.message

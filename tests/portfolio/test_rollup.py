@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
 from tests.workbook.plans import sample_plans
@@ -380,3 +382,234 @@ def test_versions_of_a_plan_keep_the_newest_and_tell_copies_from_older_ones():
         ("copied.xlsx", "portfolio.copied_plan_id"),
     ]
     assert issues[0].message == "An older version of plan P-1; new.xlsx is used."
+
+
+def _without_identity(content: bytes) -> bytes:
+    """A plan's bytes with its plan id and account name blanked: two errors."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for name in ("plan_id", "account_name"):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        book[sheet][ref.replace("$", "")].value = None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_console_counts_files_not_errors(plans_dir, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in ("halvorsen-logistics", "broken", "locked", "nameless"):
+        shutil.copy(plans_dir / "halvorsen-logistics.xlsx", folder / f"{name}.xlsx")
+    (folder / "broken.xlsx").write_bytes(b"not a workbook")
+    (folder / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    nameless = folder / "nameless.xlsx"
+    nameless.write_bytes(_without_identity(nameless.read_bytes()))
+
+    result = CliRunner().invoke(
+        main, ["rollup", str(folder), "-o", str(tmp_path / "p.xlsx"), "-j", "1"]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  3 file(s) not rolled up (see the Issues sheet):" in lines
+    assert sum("broken.xlsx" in line for line in lines) == 1
+    assert ": 1 plan from 4 files, as of " in lines[0]
+    (named,) = [line for line in lines if "nameless.xlsx" in line]
+    assert named.endswith("(and 1 more)")
+
+
+def _rollup(plans_dir: Path, *options: str) -> Result:
+    return CliRunner().invoke(
+        main, ["rollup", str(plans_dir), "-j", "1", "--as-of", "2026-06-15", *options]
+    )
+
+
+def test_every_existing_output_is_named_before_anything_is_written(
+    rolled, plans_dir, tmp_path
+):
+    shutil.copytree(rolled / "csv", tmp_path / "out")
+    workbook, out, json_file = (
+        tmp_path / "e2.xlsx",
+        tmp_path / "out",
+        tmp_path / "o.json",
+    )
+
+    first = _rollup(
+        plans_dir, "-o", str(workbook), "--csv", str(out), "--json", str(json_file)
+    )
+
+    assert first.exit_code == 1
+    assert not workbook.exists() and not json_file.exists()
+    assert f"{out / 'accounts.csv'}, {out / 'stakeholders.csv'}" in first.output
+    assert f"{out / 'issues.csv'}." in first.output
+    assert (
+        "Pass --force to replace them, or choose another --csv folder." in first.output
+    )
+
+    json_file.write_text("{}")
+    second = _rollup(
+        plans_dir, "-o", str(workbook), "--csv", str(out), "--json", str(json_file)
+    )
+
+    assert second.exit_code == 1 and not workbook.exists()
+    assert json_file.read_text() == "{}"
+    assert f"{json_file}" in second.output and "output folder" not in second.output
+    assert "choose another --csv folder or --json file." in second.output
+
+
+def test_with_force_every_existing_output_is_replaced(rolled, plans_dir, tmp_path):
+    shutil.copytree(rolled / "csv", tmp_path / "out")
+    (tmp_path / "out" / "accounts.csv").write_text("old")
+    for name in ("e2.xlsx", "o.json"):
+        (tmp_path / name).write_text("old")
+
+    result = _rollup(
+        plans_dir,
+        "-o",
+        str(tmp_path / "e2.xlsx"),
+        "--csv",
+        str(tmp_path / "out"),
+        "--json",
+        str(tmp_path / "o.json"),
+        "--force",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert len(_table(openpyxl.load_workbook(tmp_path / "e2.xlsx"), "Accounts")) == 12
+    assert json.loads((tmp_path / "o.json").read_text())["totals"]["plans"] == 12
+    with open(tmp_path / "out" / "accounts.csv", encoding="utf-8-sig") as stream:
+        assert len(list(csv.DictReader(stream))) == 12
+
+
+def test_existing_parquet_files_are_named_with_their_option(plans_dir, tmp_path):
+    (tmp_path / "pq").mkdir()
+    (tmp_path / "pq" / "issues.parquet").write_bytes(b"old")
+
+    result = _rollup(
+        plans_dir, "-o", str(tmp_path / "p.xlsx"), "--parquet", str(tmp_path / "pq")
+    )
+
+    assert result.exit_code == 1 and not (tmp_path / "p.xlsx").exists()
+    assert f"{tmp_path / 'pq' / 'issues.parquet'} already exists." in result.output
+    assert (
+        "Pass --force to replace it, or choose another --parquet folder."
+        in result.output
+    )
+
+
+def test_a_file_output_naming_a_folder_is_refused_before_reading(
+    pack, plans_dir, tmp_path
+):
+    from xlplan.errors import OutputWriteError
+    from xlplan.portfolio.service import RollupRequest, run_rollup
+
+    (tmp_path / "somedir").mkdir()
+    request = RollupRequest([plans_dir], tmp_path / "somedir", AS_OF)
+
+    with pytest.raises(OutputWriteError) as refused:
+        run_rollup(request, pack)
+
+    assert str(tmp_path / "somedir" / "portfolio.xlsx") in refused.value.hint
+    assert list((tmp_path / "somedir").iterdir()) == []
+
+
+def test_an_export_folder_naming_a_file_is_refused_before_writing(
+    pack, plans_dir, tmp_path
+):
+    from xlplan.errors import OutputWriteError
+    from xlplan.portfolio.service import RollupRequest, run_rollup
+
+    (tmp_path / "out.csv").write_text("old")
+    request = RollupRequest(
+        [plans_dir], tmp_path / "p.xlsx", AS_OF, csv_dir=tmp_path / "out.csv"
+    )
+
+    with pytest.raises(OutputWriteError, match="--csv names the folder"):
+        run_rollup(request, pack)
+
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "example"),
+    [
+        ("-o", "portfolio.xlsx"),
+        ("--json", "portfolio.json"),
+        ("--history", "history.duckdb"),
+    ],
+)
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_file_option_naming_a_folder_suggests_a_file_in_it(
+    plans_dir, tmp_path, monkeypatch, option, example, existing
+):
+    monkeypatch.chdir(tmp_path)
+    if existing:
+        Path("somedir").mkdir()
+
+    result = _rollup(plans_dir, "-o", "p.xlsx", option, "somedir/")
+
+    assert result.exit_code == 2
+    assert f"somedir/ names a folder; give a file name, such as somedir/{example}." in (
+        result.output
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["somedir"] if existing else []
+    )
+
+
+def test_a_folder_option_naming_a_file_is_refused(plans_dir, tmp_path):
+    (tmp_path / "out.csv").write_text("old")
+
+    for folder in ("out.csv", "out.csv/"):
+        result = _rollup(
+            plans_dir, "-o", str(tmp_path / "p.xlsx"), "--csv", str(tmp_path / folder)
+        )
+
+        assert result.exit_code == 2, result.output
+        assert "is a file; give a folder to write the files into." in result.output
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_diff_output_naming_a_folder_is_refused(tmp_path):
+    result = CliRunner().invoke(
+        main, ["diff", str(tmp_path / "h.duckdb"), "-o", f"{tmp_path}/reviews/"]
+    )
+
+    assert result.exit_code == 2
+    assert f"such as {tmp_path}/reviews/review.xlsx." in result.output
+
+
+def test_a_portfolio_saved_among_the_plans_is_skipped_on_the_next_run(
+    rolled, plans_dir, tmp_path
+):
+    folder = tmp_path / "plans"
+    shutil.copytree(plans_dir, folder)
+    shutil.copy(rolled / "portfolio.xlsx", folder / "q1.xlsx")
+    output = folder / "portfolio.xlsx"
+
+    for extra in ((), ("--force",)):
+        result = _rollup(folder, "-o", str(output), "--strict", *extra)
+
+        assert result.exit_code == 0, result.output
+        assert "12 plans from 13 files" in result.output
+        assert "not rolled up" not in result.output
+        issues = _table(openpyxl.load_workbook(output), "Issues")
+        skipped = [
+            (Path(r["File"]).name, r["Severity"])
+            for r in issues
+            if r["Code"] == "file.xlplan_output"
+        ]
+        assert skipped == [("q1.xlsx", "info")]
+
+
+def test_parquet_without_pyarrow_is_refused_before_anything_is_written(
+    plans_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+
+    result = _rollup(
+        plans_dir, "-o", str(tmp_path / "p.xlsx"), "--parquet", str(tmp_path / "pq")
+    )
+
+    assert result.exit_code == 1 and "pip install 'xlplan[data]'" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -551,3 +551,34 @@ def test_a_blank_plan_id_is_an_error(pack):
     error = next(i for i in read.issues if i.code == "value.required")
     assert error.severity is Severity.ERROR and "Plan ID" in error.message
     assert not read.ok
+
+
+def test_a_portfolio_workbook_is_noted_and_skipped_even_after_a_resave(pack):
+    from xlplan.portfolio.rollup import Portfolio
+    from xlplan.portfolio.write import build_portfolio_workbook
+
+    written = build_portfolio_workbook(Portfolio(AS_OF, "USD"), pack)
+    book = openpyxl.load_workbook(io.BytesIO(written))
+    resaved = io.BytesIO()
+    book.save(resaved)
+
+    for content in (written, resaved.getvalue()):
+        read = read_plan(content, "q1.xlsx")
+        (issue,) = read.issues
+        assert read.plan is None and issue.code == "file.xlplan_output"
+        assert issue.severity is Severity.INFO
+        assert issue.message == (
+            "This is an xlplan portfolio workbook, not a plan: skipped."
+        )
+
+
+def test_a_workbook_with_other_custom_properties_is_not_a_plan(tmp_path):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "budget.xlsx")
+    book.set_custom_property("Department", "Sales")
+    book.add_worksheet()
+    book.close()
+
+    (issue,) = read_plan((tmp_path / "budget.xlsx").read_bytes()).issues
+    assert issue.code == "file.not_a_plan" and issue.severity is Severity.ERROR

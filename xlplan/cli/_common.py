@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -42,6 +43,51 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
 
     return run  # type: ignore[return-value]
+
+
+class FileToWrite(click.Path):
+    """A file an option writes: a folder, or a path ending in a separator, is refused.
+
+    ``pathlib`` drops a trailing separator, so ``-o reports/`` would become a
+    file called ``reports``: the text is looked at before it becomes a path,
+    and the message offers a file inside the folder (``example`` names it).
+    """
+
+    def __init__(self, example: str) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self.example = example
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        text = os.fspath(value)
+        if text.endswith(("/", os.sep)) or os.path.isdir(text):
+            self.fail(
+                f"{text} names a folder; give a file name, such as "
+                f"{os.path.join(text, self.example)}.",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+class FolderToWrite(click.Path):
+    """A folder an option writes files into (made if missing); a file is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        path = Path(os.fspath(value))
+        if path.exists() and not path.is_dir():
+            self.fail(
+                f"{value} is a file; give a folder to write the files into.",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
 
 
 def date_option(

@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 from xlplan.cli._common import (
+    FileToWrite,
+    FolderToWrite,
     as_of_option,
     date_option,
     force_option,
@@ -24,7 +26,7 @@ from xlplan.cli._common import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("portfolio.xlsx"),
     default=Path("portfolio.xlsx"),
     show_default=True,
     help="Portfolio workbook to write.",
@@ -41,13 +43,13 @@ from xlplan.cli._common import (
 @click.option(
     "--csv",
     "csv_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FolderToWrite(),
     help="Also write CSV files (safe against formula injection) into this folder.",
 )
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("portfolio.json"),
     help="Also write the accounts, totals and issues as JSON.",
 )
 @click.option(
@@ -56,7 +58,7 @@ from xlplan.cli._common import (
 @click.option(
     "--parquet",
     "parquet_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FolderToWrite(),
     help="Also write Parquet files into this folder (needs pyarrow).",
 )
 @click.option(
@@ -68,7 +70,7 @@ from xlplan.cli._common import (
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
 @click.option(
     "--history",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("history.duckdb"),
     help="Also save this run as a snapshot in this DuckDB file (made if missing; "
     "a run on the same as-of date replaces its snapshot).",
 )
@@ -108,7 +110,8 @@ def rollup(
     """Roll every plan under PATHS up into one portfolio workbook.
 
     PATHS are folders (searched recursively), workbooks or globs. Excel lock
-    files are skipped; files that are not plans are listed on the Issues sheet.
+    files, and the portfolio and review workbooks xlplan writes, are skipped;
+    other files that are not plans are listed on the Issues sheet.
 
     \b
     Examples:
@@ -174,9 +177,15 @@ def rollup(
 
 
 def print_rollup(portfolio: Any, output: Path) -> None:
+    """The console summary: what was written, health and pipeline, files in error.
+
+    A file is listed once, with its first error; a file with an error is
+    never rolled up.
+    """
     totals = portfolio.totals()
     click.echo(
-        f"Wrote {output}: {totals['plans']} plans from {portfolio.files_read} files, "
+        f"Wrote {output}: {_count(totals['plans'], 'plan')} from "
+        f"{_count(portfolio.files_read, 'file')}, "
         f"as of {portfolio.as_of:%d %b %Y}."
     )
     bands = totals["bands"]
@@ -188,11 +197,27 @@ def print_rollup(portfolio: Any, output: Path) -> None:
         f"  pipeline {totals['pipeline']:,.0f} {portfolio.base_currency}, "
         f"won {totals['won_value']:,.0f}"
     )
-    errors = [i for i in portfolio.issues if i.severity.value == "error"]
-    if errors:
-        click.echo(f"  {len(errors)} file(s) not rolled up (see the Issues sheet):")
-        for issue in errors[:10]:
-            click.echo(f"    {issue.file}: {issue.message}")
+    errors: dict[str, list[str]] = {}
+    for issue in portfolio.issues:
+        if issue.severity.value == "error":
+            errors.setdefault(issue.file, []).append(issue.message)
+    _print_files("file(s) not rolled up", errors)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _print_files(heading: str, errors: dict[str, list[str]], shown: int = 10) -> None:
+    """One line per file with its first error, the first ``shown`` files of them."""
+    if not errors:
+        return
+    click.echo(f"  {len(errors)} {heading} (see the Issues sheet):")
+    for file, messages in list(errors.items())[:shown]:
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        click.echo(f"    {file}: {messages[0]}{more}")
+    if len(errors) > shown:
+        click.echo(f"    and {len(errors) - shown} more file(s)")
 
 
 @click.command()
@@ -215,7 +240,7 @@ def print_rollup(portfolio: Any, output: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileToWrite("review.xlsx"),
     help="Also write the changes as a workbook for a quarterly review.",
 )
 @pack_option

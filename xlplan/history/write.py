@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlplan.history.changes import AccountMove, Change, ChangeKind, PortfolioDiff
 from xlplan.model.pack import Pack
 from xlplan.portfolio.write import SheetWriter
-from xlplan.workbook.files import WORKBOOK_OPTIONS
+from xlplan.workbook.files import OUTPUT_PROPERTY, WORKBOOK_OPTIONS
 
 JSON_VERSION = 1
 MONEY_KINDS = {
@@ -106,6 +106,7 @@ def build_diff_workbook(diff: PortfolioDiff, pack: Pack) -> bytes:
     """The quarterly-review workbook of ``diff`` as bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    book.set_custom_property(OUTPUT_PROPERTY, "review")
     _DiffWriter(book, diff, pack).write()
     book.close()
     return buffer.getvalue()

@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,11 @@ from typing import Any
 
 from xlplan.core.portfolio import FLAGS
 from xlplan.core.rules import Rules, rules_from_pack
+from xlplan.errors import (
+    MissingPackageError,
+    OutputExistsError,
+    OutputWriteError,
+)
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
 from xlplan.portfolio.cache import EntryCache, FileKeys, ReadCache, entries_key
@@ -31,6 +36,8 @@ from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The tables --csv and --parquet write, one file each, in this order.
+EXPORT_TABLES = ("accounts", *DETAIL_COLUMNS, "issues")
 
 
 @dataclass(frozen=True)
@@ -57,18 +64,14 @@ def run_rollup(
     request: RollupRequest, pack: Pack, progress: Callable[[int], None] | None = None
 ) -> Portfolio:
     """Roll the plans up into ``request.output`` (and the exports); return the portfolio."""
-    if request.output.exists() and not request.force:
-        from xlplan.errors import OutputExistsError
-
-        raise OutputExistsError(
-            f"{request.output} already exists.",
-            hint="Pass --force to replace it, or choose another -o.",
-        )
+    check_outputs(request)
     if request.history is not None:
         from xlplan.history.service import check_history
 
         check_history(request.history)
-    files = find_files(request.paths)
+    # A previous run's portfolio, saved among the plans, is no plan to read.
+    output = request.output.resolve()
+    files = [path for path in find_files(request.paths) if path != output]
     rules = rules_from_pack(pack)
     entries, plans = _entries(files, request, pack, rules, progress)
     with _objects_frozen():
@@ -87,6 +90,80 @@ def run_rollup(
         portfolio.files_read = len(files)
         _write_outputs(portfolio, request, pack)
     return portfolio
+
+
+def check_outputs(request: RollupRequest) -> None:
+    """Refuse, before any plan is read, outputs the run could not write as asked.
+
+    A file option (-o, --json) naming a folder, or a folder option (--csv,
+    --parquet) naming a file, is an ``OutputWriteError``; --parquet without
+    pyarrow installed a ``MissingPackageError``. Without ``force``,
+    the files the run would write that exist already are all named in one
+    ``OutputExistsError``: a run writes every output or none of them.
+    """
+    _check_kinds(request)
+    if request.parquet_dir is not None:
+        _pyarrow()
+    existing = [
+        (option, path) for option, path in output_files(request) if path.exists()
+    ]
+    if existing and not request.force:
+        them = "it" if len(existing) == 1 else "them"
+        raise OutputExistsError(
+            _already_exist([path for _, path in existing]),
+            hint=f"Pass --force to replace {them}, or choose another "
+            f"{_options(option for option, _ in existing)}.",
+        )
+
+
+def _check_kinds(request: RollupRequest) -> None:
+    """Refuse a file option that names a folder, or a folder option a file."""
+    files = (
+        ("-o", request.output, "portfolio.xlsx"),
+        ("--json", request.json_path, "portfolio.json"),
+    )
+    for option, path, example in files:
+        if path is not None and path.is_dir():
+            raise OutputWriteError(
+                f"{path} is a folder; {option} names the file to write.",
+                hint=f"Give a file name, such as {path / example}.",
+            )
+    folders = (("--csv", request.csv_dir), ("--parquet", request.parquet_dir))
+    for option, folder in folders:
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise OutputWriteError(
+                f"{folder} is a file; {option} names the folder to write into.",
+                hint=f"Choose another {option} folder.",
+            )
+
+
+def output_files(request: RollupRequest) -> list[tuple[str, Path]]:
+    """Every file the run writes, with the option that names it (the history aside)."""
+    files = [("-o", request.output)]
+    for option, folder, suffix in (
+        ("--csv", request.csv_dir, ".csv"),
+        ("--parquet", request.parquet_dir, ".parquet"),
+    ):
+        if folder is not None:
+            files += [(option, folder / f"{name}{suffix}") for name in EXPORT_TABLES]
+    if request.json_path is not None:
+        files.append(("--json", request.json_path))
+    return files
+
+
+def _already_exist(paths: Sequence[Path]) -> str:
+    if len(paths) == 1:
+        return f"{paths[0]} already exists."
+    return f"{len(paths)} outputs already exist: {', '.join(map(str, paths))}."
+
+
+def _options(options: Iterable[str]) -> str:
+    """Each option once, as a hint names it: "-o, --csv folder or --json file"."""
+    nouns = {"--csv": "folder", "--parquet": "folder", "--json": "file"}
+    named = [f"{o} {nouns[o]}" if o in nouns else o for o in dict.fromkeys(options)]
+    if len(named) == 1:
+        return named[0]
+    return f"{', '.join(named[:-1])} or {named[-1]}"
 
 
 @contextmanager
@@ -234,15 +311,18 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def export_tables(portfolio: Portfolio) -> dict[str, list[dict[str, Any]]]:
+    """The records of each of ``EXPORT_TABLES``: accounts, each section, issues."""
+    tables = {section: portfolio.details.get(section, []) for section in DETAIL_COLUMNS}
+    tables["accounts"] = account_records(portfolio)
+    tables["issues"] = [i.to_json() for i in portfolio.issues]
+    return {name: tables[name] for name in EXPORT_TABLES}
+
+
 def write_csv(portfolio: Portfolio, folder: Path, *, force: bool = False) -> list[Path]:
     """accounts.csv, one CSV per consolidated section, and issues.csv."""
-    tables: dict[str, list[dict[str, Any]]] = {"accounts": account_records(portfolio)}
-    tables.update(
-        {section: portfolio.details.get(section, []) for section in DETAIL_COLUMNS}
-    )
-    tables["issues"] = [i.to_json() for i in portfolio.issues]
     written = []
-    for name, records in tables.items():
+    for name, records in export_tables(portfolio).items():
         buffer = io.StringIO()
         if records:
             writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
@@ -263,23 +343,9 @@ def write_parquet(
     portfolio: Portfolio, folder: Path, *, force: bool = False
 ) -> list[Path]:
     """accounts.parquet, one file per consolidated section, and issues.parquet (needs pyarrow)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        from xlplan.errors import XlplanError
-
-        raise XlplanError(
-            "--parquet needs the pyarrow package, which is not installed.",
-            hint="Install it with: pip install 'xlplan[data]' (or pip install pyarrow).",
-        ) from None
-    tables: dict[str, list[dict[str, Any]]] = {"accounts": account_records(portfolio)}
-    tables.update(
-        {section: portfolio.details.get(section, []) for section in DETAIL_COLUMNS}
-    )
-    tables["issues"] = [i.to_json() for i in portfolio.issues]
+    pa, pq = _pyarrow()
     written = []
-    for name, records in tables.items():
+    for name, records in export_tables(portfolio).items():
         plain = [
             {
                 k: ("; ".join(map(str, v)) if isinstance(v, tuple) else v)
@@ -295,3 +361,16 @@ def write_parquet(
             )
         )
     return written
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    """The pyarrow package and its parquet module, or the error saying to install them."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingPackageError(
+            "--parquet needs the pyarrow package, which is not installed.",
+            hint="Install it with: pip install 'xlplan[data]' (or pip install pyarrow).",
+        ) from None
+    return pa, pq

@@ -21,7 +21,7 @@ from xlplan.core.portfolio import FLAG_LABELS, FLAGS
 from xlplan.model.pack import Pack
 from xlplan.portfolio.rollup import DETAIL_COLUMNS, Portfolio
 from xlplan.portfolio.sheet_rows import TableSheet, quick_deflate, render_rows
-from xlplan.workbook.files import WORKBOOK_OPTIONS
+from xlplan.workbook.files import OUTPUT_PROPERTY, WORKBOOK_OPTIONS
 
 ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("plan_id", "Plan ID", "text"),
@@ -100,6 +100,7 @@ def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
     """The portfolio workbook as bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    book.set_custom_property(OUTPUT_PROPERTY, "portfolio")
     writer = _Writer(book, portfolio, pack)
     writer.write()
     with quick_deflate():

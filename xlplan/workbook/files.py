@@ -26,6 +26,10 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
+# The custom document property that marks a report xlplan wrote (its value
+# names the kind: portfolio, review), so that a rollup of a folder the report
+# was saved in skips it instead of listing a workbook that is not a plan.
+OUTPUT_PROPERTY = "xlplan_output"
 MAX_STEM_BYTES = 150  # well under the 255-byte limit of most file systems
 
 

@@ -31,6 +31,7 @@ RATIO_APPLIES_ABOVE = 1024 * 1024
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TAG = re.compile(
     r"<(?:\w+:)?(?P<name>\w+)(?P<attrs>(?:\s+[\w:]+\s*=\s*\"[^\"]*\")*)\s*/?>"
@@ -277,6 +278,26 @@ def read_package(
         if error_sheets is None or name in error_sheets:
             result.sheet_errors(name)
     return result
+
+
+def read_custom_properties(package: zipfile.ZipFile) -> dict[str, str]:
+    """The workbook's custom document properties, as text by name.
+
+    Excel, LibreOffice, openpyxl and XlsxWriter all keep them in
+    ``docProps/custom.xml``. A part that is not well-formed gives none: these
+    properties only ever add a fact about a workbook.
+    """
+    data = _read_bytes(package, "docProps/custom.xml")
+    if data is None:
+        return {}
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return {}
+    return {
+        prop.get("name", ""): "".join(prop.itertext()).strip()
+        for prop in root.iter(f"{_CUSTOM}property")
+    }
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,12 @@ from xlplan.model.pack import (
 from xlplan.model.plan import Plan
 from xlplan.workbook.build import META_SHEET
 from xlplan.workbook.coerce import ErrorValue, coerce
+from xlplan.workbook.files import OUTPUT_PROPERTY
 from xlplan.workbook.package import (
     Package,
     PlanFileError,
     check_container,
+    read_custom_properties,
     read_package,
 )
 from xlplan.workbook.plan_checks import SOURCE_ROW, PlanChecks
@@ -78,10 +80,17 @@ def read_plan(
         _Reader(content, result, engine).read()
     except PlanFileError as error:
         result.plan = None
+        severity = (
+            Severity.INFO if isinstance(error, SkippedWorkbook) else Severity.ERROR
+        )
         result.issues.append(
-            Issue(error.code, Severity.ERROR, source, error.message, error.hint)
+            Issue(error.code, severity, source, error.message, error.hint)
         )
     return result
+
+
+class SkippedWorkbook(PlanFileError):
+    """A workbook that is no plan by design (a report xlplan wrote): a note, not an error."""
 
 
 class _Values:
@@ -231,11 +240,7 @@ class _Reader(PlanChecks):
         # Error cells are scanned only in the sheets the plan's values come from.
         package = read_package(zipped, error_sheets=set())
         if META_SHEET not in package.sheets:
-            raise PlanFileError(
-                "file.not_a_plan",
-                "This workbook is not an xlplan plan (it has no hidden _xlplan sheet).",
-                hint="Build plan workbooks with `xlplan new`; other workbooks cannot be read as plans.",
-            )
+            raise _not_a_plan(zipped)
         return package
 
     def _meta(self) -> dict[str, str]:
@@ -477,6 +482,27 @@ class _Reader(PlanChecks):
         return cells
 
     # -------------------------------------------------------------- checks
+
+
+def _not_a_plan(zipped: zipfile.ZipFile) -> PlanFileError:
+    """Why a workbook without the hidden sheet is not read: xlplan wrote it, or not.
+
+    Only a workbook that has turned out not to be a plan has its document
+    properties read, so reading a plan costs nothing more.
+    """
+    kind = read_custom_properties(zipped).get(OUTPUT_PROPERTY)
+    if kind:
+        return SkippedWorkbook(
+            "file.xlplan_output",
+            f"This is an xlplan {kind} workbook, not a plan: skipped.",
+            hint="Save portfolios and reviews outside the plans folder to leave "
+            "this note out.",
+        )
+    return PlanFileError(
+        "file.not_a_plan",
+        "This workbook is not an xlplan plan (it has no hidden _xlplan sheet).",
+        hint="Build plan workbooks with `xlplan new`; other workbooks cannot be read as plans.",
+    )
 
 
 def _unescaped(value: Any) -> Any:
