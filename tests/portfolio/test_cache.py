@@ -9,7 +9,9 @@ import io
 import logging
 import os
 import pickle
+import random
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
@@ -37,7 +39,7 @@ from xlplan.portfolio.cache import (
 from xlplan.portfolio.rollup import PlanEntry, Portfolio
 from xlplan.portfolio.service import RollupRequest, run_rollup
 from xlplan.workbook.build import build_plan_workbook
-from xlplan.workbook.reader import read_plan
+from xlplan.workbook.reader import PlanRead, read_plan
 
 NAMES = ("halvorsen-logistics", "varrow-communications")
 
@@ -139,17 +141,54 @@ def test_a_cache_written_by_an_older_format_is_ignored(
     assert not [k for k in read.meta if k.startswith("schema_")]
 
 
-@pytest.mark.parametrize("entry", [b"not a pickle", pickle.dumps({"plan": None})])
-def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, entry):
+UNUSABLE_READS = {
+    "not a pickle": b"not a pickle",
+    "another shape": pickle.dumps({"plan": None}),
+    # A frame header claiming more bytes than memory can hold (OverflowError).
+    "a frame too long": b"\x80\x04\x95" + b"\xff" * 8,
+    "a class of a module that is gone": b"\x80\x04\x8c\x07nowhere\x8c\x01x\x93.",
+}
+
+
+@pytest.mark.parametrize("kind", UNUSABLE_READS)
+def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, caplog, kind):
     cache = ReadCache(tmp_path / "cache")
     key = content_key(files[0].read_bytes())
     path = tmp_path / "cache" / key[:2] / f"{key}.pickle"
     path.parent.mkdir(parents=True)
-    path.write_bytes(entry)
+    path.write_bytes(UNUSABLE_READS[kind])
 
-    (read,) = gather.read_all(files[:1], 1, cache=cache)
+    with caplog.at_level(logging.DEBUG, logger="xlplan.portfolio.cache"):
+        (read,) = gather.read_all(files[:1], 1, cache=cache)
     assert calls == [files[0].name] and read.plan is not None
+    assert str(path) in caplog.text
     assert cache.get(key, "again.xlsx") is not None
+
+
+def _damaged(real: bytes, count: int = 400) -> Iterator[bytes]:
+    """What a damaged cache file may hold: noise, noise after a pickle header,
+    ``real`` with a few bytes changed, and ``real`` cut short at many points."""
+    rng = random.Random(2026)
+    for _ in range(count):
+        noise = rng.randbytes(rng.randrange(1, 40))
+        changed = bytearray(real)
+        for _ in range(rng.randrange(1, 4)):
+            changed[rng.randrange(len(changed))] = rng.randrange(256)
+        yield from (noise, b"\x80\x05" + noise, bytes(changed))
+    yield from (real[:end] for end in range(0, len(real), max(1, len(real) // 300)))
+
+
+def test_no_damaged_read_cache_file_raises(files, tmp_path):
+    cache = ReadCache(tmp_path / "cache")
+    gather.read_all(files[:1], 1, cache=cache)
+    key = content_key(files[0].read_bytes())
+    path = Path(cache._path(key))
+    real = path.read_bytes()
+
+    for content in _damaged(real):
+        path.write_bytes(content)
+        read = cache.get(key, "plan.xlsx")
+        assert read is None or isinstance(read, PlanRead)
 
 
 # ---------------------------------------------------------- portfolio entries
@@ -443,6 +482,23 @@ def test_an_unusable_entries_file_is_ignored_with_a_warning_and_rewritten(
     rewritten = EntryCache.load(tmp_path / "cache", key)
     keys = [content_key(f.read_bytes()) for f in files]
     assert [rewritten.get(k) is not None for k in keys] == [True] * len(files)
+
+
+def test_no_damaged_entries_file_raises(pack, rules, tmp_path):
+    key = entries_key(AS_OF, pack, rules)
+    entry = PlanEntry(issues=(), meta={"pack_name": "default"}, version=None)
+    first = EntryCache.load(tmp_path, key)
+    first.put("abc", entry)
+    first.save()
+    path = tmp_path / ENTRIES_FILE
+    payload = path.read_bytes().split(b"\n", 2)[2]
+
+    # Signed, a damaged payload passes the checksum and reaches the unpickler.
+    for damaged in _damaged(payload):
+        for content in (damaged, _signed(damaged)):
+            path.write_bytes(content)
+            found = EntryCache.load(tmp_path, key).get("abc")
+            assert found is None or isinstance(found, PlanEntry)
 
 
 def _hashed(monkeypatch) -> list[int]:

@@ -192,15 +192,25 @@ class ReadCache:
         return os.path.isfile(self._path(key))
 
     def get(self, key: str, source: str) -> PlanRead | None:
-        """The cached read of ``key``, its file names set to ``source``; ``None`` if absent."""
+        """The cached read of ``key``, its file names set to ``source``.
+
+        ``None`` when there is none or it cannot be used: whatever fails while
+        loading it (a file cut short or damaged, a frame longer than memory, a
+        class that is gone) only means the plan is read again, and the next
+        ``put`` replaces the file. The debug log names the file that failed.
+        """
+        path = self._path(key)
         try:
-            with open(self._path(key), "rb") as stream:
-                read = pickle.load(stream)  # noqa: S301 - the user's own cache folder
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            with open(path, "rb") as stream:
+                read = pickle.load(stream)
+            if not isinstance(read, PlanRead):
+                raise TypeError(f"it holds a {type(read).__name__}, not a read plan")
+            read.issues = [replace(issue, file=source) for issue in read.issues]
+        except FileNotFoundError:
             return None
-        if not isinstance(read, PlanRead):
+        except Exception as exc:  # noqa: BLE001 - whatever breaks, the file is unusable
+            log.debug("Reading %s again: cannot use %s (%r).", source, path, exc)
             return None
-        read.issues = [replace(issue, file=source) for issue in read.issues]
         read.source = source
         return read
 
