@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, CORPUS
 from tests.workbook.plans import sample_plans
 from xlplan.core import portfolio as core_portfolio
 from xlplan.history.snapshot import snapshot_from_portfolio
@@ -141,12 +141,27 @@ def test_a_cache_written_by_an_older_format_is_ignored(
     assert not [k for k in read.meta if k.startswith("schema_")]
 
 
+ran: list[str] = []
+
+
+def _record(text: str) -> None:
+    ran.append(text)
+
+
+class _Sneaky:
+    """A pickled object that runs a function of this module when it is unpickled."""
+
+    def __reduce__(self):
+        return (_record, ("unpickled",))
+
+
 UNUSABLE_READS = {
     "not a pickle": b"not a pickle",
     "another shape": pickle.dumps({"plan": None}),
     # A frame header claiming more bytes than memory can hold (OverflowError).
     "a frame too long": b"\x80\x04\x95" + b"\xff" * 8,
     "a class of a module that is gone": b"\x80\x04\x8c\x07nowhere\x8c\x01x\x93.",
+    "a function to run": pickle.dumps(_Sneaky()),
 }
 
 
@@ -158,11 +173,30 @@ def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, caplog, k
     path.parent.mkdir(parents=True)
     path.write_bytes(UNUSABLE_READS[kind])
 
+    ran.clear()
+
     with caplog.at_level(logging.DEBUG, logger="xlplan.portfolio.cache"):
         (read,) = gather.read_all(files[:1], 1, cache=cache)
+    assert ran == []
     assert calls == [files[0].name] and read.plan is not None
     assert str(path) in caplog.text
     assert cache.get(key, "again.xlsx") is not None
+
+
+def test_every_read_comes_back_from_the_cache_whole(pack, tmp_path):
+    """The classes a cached read may name are all those a read is made of."""
+    folder = tmp_path / "plans"
+    _plan_folder(pack, folder)
+    names = sorted(folder.glob("*.xlsx"))
+    names += sorted((CORPUS / "xlsx").glob("*.xls*")) if CORPUS.is_dir() else []
+    cache = ReadCache(tmp_path / "cache")
+
+    reads = gather.read_paths([str(name) for name in names])
+    assert any(read.plan is None for read in reads) and any(r.plan for r in reads)
+    for read in reads:
+        key = hashlib.sha256(read.source.encode()).hexdigest()
+        cache.put(key, read)
+        assert cache.get(key, read.source) == read
 
 
 def _damaged(real: bytes, count: int = 400) -> Iterator[bytes]:
@@ -427,20 +461,6 @@ def test_a_bad_file_of_added_entries_is_ignored_with_a_warning_and_removed(
     again.save()
     assert list(tmp_path.glob(ADDED_FILES)) == []
     assert EntryCache.load(tmp_path, key).get("a") == entry
-
-
-ran: list[str] = []
-
-
-def _record(text: str) -> None:
-    ran.append(text)
-
-
-class _Sneaky:
-    """A pickled object that runs a function of this module when it is unpickled."""
-
-    def __reduce__(self):
-        return (_record, ("unpickled",))
 
 
 def _signed(payload: bytes) -> bytes:

@@ -1,13 +1,16 @@
 """Caches keyed by file content, so a re-run reads and scores only what changed.
 
-Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
-``~/.cache/xlplan``), one file per content hash, written atomically, readable
-only by the user (they are pickles: never point ``--cache`` at a folder other
-people can write to). What each plan adds to the portfolio lives beside them,
-in one file for the run's as-of date and pack (``EntryCache``), and each
-file's content key beside what ``os.stat`` said of it (``FileKeys``), so an
-unchanged file is not even hashed again. A new xlplan version starts a new
-cache.
+Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan/reads``
+or ``~/.cache/xlplan/reads``), one file per content hash, written atomically.
+What each plan adds to the portfolio lives beside them, in one file for the
+run's as-of date and pack (``EntryCache``), and each file's content key
+beside what ``os.stat`` said of it (``FileKeys``), so an unchanged file is
+not even hashed again. A new xlplan version starts a new cache.
+
+The pickles are loaded by an unpickler that builds only the few classes a
+read or an entry is made of, so a cache file cannot run code; it can still
+hold any figures, so never point ``--cache`` at a folder other people can
+write to. A file that cannot be loaded is read again.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlplan
 from xlplan.core.rules import Rules
@@ -46,16 +49,28 @@ KEYS_FORMAT = 1
 # time stamp step without its time stamps moving: its key is not kept.
 SETTLED_NS = 2_000_000_000
 KEYS_KEPT = 50_000
-# The only classes an entries file may name (to build them with their own values).
-ENTRY_CLASSES = {
-    ("datetime", "date"),
-    ("datetime", "datetime"),
-    ("xlplan.model.issues", "Issue"),
-    ("xlplan.model.issues", "Severity"),
-    ("xlplan.core.portfolio", "AccountRow"),
-    ("xlplan.portfolio.rollup", "PlanEntry"),
-    ("xlplan.portfolio.rollup", "PlanVersion"),
-}
+# The only classes a cache file may name (to build them with their own values):
+# those a read plan is made of, and those a portfolio entry is made of.
+READ_CLASSES = frozenset(
+    {
+        ("datetime", "date"),
+        ("xlplan.model.issues", "Issue"),
+        ("xlplan.model.issues", "Severity"),
+        ("xlplan.model.plan", "Plan"),
+        ("xlplan.workbook.reader", "PlanRead"),
+    }
+)
+ENTRY_CLASSES = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("xlplan.model.issues", "Issue"),
+        ("xlplan.model.issues", "Severity"),
+        ("xlplan.core.portfolio", "AccountRow"),
+        ("xlplan.portfolio.rollup", "PlanEntry"),
+        ("xlplan.portfolio.rollup", "PlanVersion"),
+    }
+)
 log = logging.getLogger(__name__)
 
 
@@ -176,7 +191,7 @@ def _stat_facts(stat: os.stat_result) -> list[int]:
 
 
 class ReadCache:
-    """Read plans stored by content key."""
+    """Read plans stored by content key, one pickle each (``READ_CLASSES`` only)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -198,11 +213,13 @@ class ReadCache:
         loading it (a file cut short or damaged, a frame longer than memory, a
         class that is gone) only means the plan is read again, and the next
         ``put`` replaces the file. The debug log names the file that failed.
+        The file is unpickled with the classes of a read only, so it cannot
+        run code.
         """
         path = self._path(key)
         try:
             with open(path, "rb") as stream:
-                read = pickle.load(stream)
+                read = _CacheUnpickler(stream, READ_CLASSES).load()
             if not isinstance(read, PlanRead):
                 raise TypeError(f"it holds a {type(read).__name__}, not a read plan")
             read.issues = [replace(issue, file=source) for issue in read.issues]
@@ -361,7 +378,7 @@ def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
         return None
     try:
         with collector_paused():
-            stored = _EntryUnpickler(io.BytesIO(payload)).load()
+            stored = _CacheUnpickler(io.BytesIO(payload), ENTRY_CLASSES).load()
     except Exception:  # noqa: BLE001 - whatever breaks, the file is unusable
         return None
     if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
@@ -369,10 +386,21 @@ def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
     return stored
 
 
-class _EntryUnpickler(pickle.Unpickler):
-    """An unpickler of plain values and entries only: a file cannot run code."""
+class _CacheUnpickler(pickle.Unpickler):
+    """An unpickler of plain values and the ``classes`` given only.
+
+    A pickle names the functions and classes that build its objects, and a
+    plain unpickler imports and calls whatever it names; this one refuses
+    any (module, name) pair outside ``classes``, so a cache file cannot run
+    code, only build those classes with values of its own.
+    """
+
+    def __init__(self, stream: IO[bytes], classes: frozenset[tuple[str, str]]) -> None:
+        super().__init__(stream)
+        self.classes = classes
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in ENTRY_CLASSES:
+        """The class ``module.name`` if it is allowed; raises ``UnpicklingError`` if not."""
+        if (module, name) in self.classes:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of an entry.")
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in this file.")
