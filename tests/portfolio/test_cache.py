@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import logging
 import os
 import pickle
@@ -30,6 +31,7 @@ from xlplan.portfolio.cache import (
     ENTRIES_FILE,
     ENTRIES_MAGIC,
     KEYS_FILE,
+    KEYS_FORMAT,
     EntryCache,
     FileKeys,
     ReadCache,
@@ -582,6 +584,39 @@ def test_a_bad_file_keys_file_only_costs_time(files, tmp_path, monkeypatch, stor
     keys.save(files)
     assert FileKeys(folder)._known.keys() == {str(f) for f in files}
     assert keys.key(files[0].with_name("gone.xlsx")) == ""
+
+
+# What file-keys.json may hold for a file instead of [size, mtime, ctime,
+# inode, device, key], given the file's real stat facts and key.
+WRONG_SHAPES = {
+    "a number": lambda facts, key: 5,
+    "text": lambda facts, key: key,
+    "a map": lambda facts, key: {"key": key},
+    "too short": lambda facts, key: facts[:3],
+    "the facts without a key": lambda facts, key: facts,
+    "a number for a key": lambda facts, key: [*facts, 5],
+    "null for a key": lambda facts, key: [*facts, None],
+    "text for a size": lambda facts, key: [str(facts[0]), *facts[1:], key],
+    "a key too many": lambda facts, key: [*facts, key, key],
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES)
+def test_a_file_keys_entry_of_the_wrong_shape_is_dropped(
+    files, tmp_path, monkeypatch, shape
+):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    name, key = str(files[0]), content_key(files[0].read_bytes())
+    facts = cache_module._stat_facts(os.stat(name))
+    stored = {"format": KEYS_FORMAT, "files": {name: WRONG_SHAPES[shape](facts, key)}}
+    (folder / KEYS_FILE).write_text(json.dumps(stored))
+
+    keys = FileKeys(folder)
+    assert keys.key(files[0]) == key
+    keys.save(files)
+    assert FileKeys(folder)._known[name] == [*facts, key]
 
 
 def test_a_rerun_hashes_no_unchanged_file(files, tmp_path, monkeypatch):

@@ -130,7 +130,8 @@ class FileKeys:
     other file is read and hashed. A file written in the last two seconds
     before it was hashed is not kept: it might change again without a time
     stamp moving. The keys live in ``file-keys.json`` in the cache folder (JSON,
-    so loading it runs no code); failing to read or write it only costs time.
+    so loading it runs no code); failing to read or write it only costs time,
+    and a file's entry that is not five whole numbers and a key is dropped.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -143,7 +144,8 @@ class FileKeys:
             return
         if isinstance(stored, dict) and stored.get("format") == KEYS_FORMAT:
             files = stored.get("files")
-            self._known = files if isinstance(files, dict) else {}
+            if isinstance(files, dict):
+                self._known = {n: k for n, k in files.items() if _is_known(k)}
 
     def key(self, path: Path) -> str:
         """The content key of ``path``; ``""`` when it cannot be read."""
@@ -188,6 +190,16 @@ class FileKeys:
 
 def _stat_facts(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+
+def _is_known(stored: Any) -> bool:
+    """True for a file's entry as ``FileKeys`` stores it: five stat facts, then a key."""
+    return (
+        type(stored) is list
+        and len(stored) == 6
+        and all(type(fact) is int for fact in stored[:5])  # not bool, not float
+        and type(stored[5]) is str
+    )
 
 
 class ReadCache:
