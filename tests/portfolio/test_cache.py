@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import AS_OF, CORPUS
+from tests.conftest import AS_OF, CORPUS, umask_set
 from tests.workbook.plans import sample_plans
 from xlplan.core import portfolio as core_portfolio
 from xlplan.history.snapshot import snapshot_from_portfolio
@@ -633,3 +633,34 @@ def test_a_rerun_hashes_no_unchanged_file(files, tmp_path, monkeypatch):
     again = run_rollup(request, load_pack())
     assert hashed == [0]
     assert again.accounts == first.accounts
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix file modes")
+def test_cache_folders_and_files_are_the_user_s_only(
+    pack, files, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # file-keys.json is written
+    top = tmp_path / "home"
+    request = RollupRequest(
+        paths=[files[0].parent],
+        output=tmp_path / "portfolio.xlsx",
+        as_of=AS_OF,
+        jobs=2,  # reads are stored by worker processes
+        cache_dir=top / "xlplan" / "reads",
+        force=True,
+    )
+    with umask_set(0o002):
+        run_rollup(request, pack)
+
+    made = [top, *top.rglob("*")]
+    names = sorted(p.name for p in made if p.is_file())
+    assert names == sorted(
+        [
+            KEYS_FILE,
+            ENTRIES_FILE,
+            *(f"{content_key(f.read_bytes())}.pickle" for f in files),
+        ]
+    )
+    modes = {p: p.stat().st_mode & 0o777 for p in made}
+    assert modes == {p: 0o700 if p.is_dir() else 0o600 for p in made}
+    assert request.output.stat().st_mode & 0o777 == 0o664  # as any file written

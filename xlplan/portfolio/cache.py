@@ -5,7 +5,9 @@ or ``~/.cache/xlplan/reads``), one file per content hash, written atomically.
 What each plan adds to the portfolio lives beside them, in one file for the
 run's as-of date and pack (``EntryCache``), and each file's content key
 beside what ``os.stat`` said of it (``FileKeys``), so an unchanged file is
-not even hashed again. A new xlplan version starts a new cache.
+not even hashed again. A new xlplan version starts a new cache. The files
+hold plan contents, so every folder xlplan makes for them is for the user
+only (0700) and so is every file (0600), whatever the umask.
 
 The pickles are loaded by an unpickler that builds only the few classes a
 read or an entry is made of, so a cache file cannot run code; it can still
@@ -49,6 +51,9 @@ KEYS_FORMAT = 1
 # time stamp step without its time stamps moving: its key is not kept.
 SETTLED_NS = 2_000_000_000
 KEYS_KEPT = 50_000
+# Cache files hold plan contents (customer data): only their user may open them.
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 # The only classes a cache file may name (to build them with their own values):
 # those a read plan is made of, and those a portfolio entry is made of.
 READ_CLASSES = frozenset(
@@ -102,6 +107,27 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it, each for the user only.
+
+    ``Path.mkdir(parents=True, mode=...)`` gives the mode to the last folder
+    only (the others get the umask's), so each missing folder is made in turn
+    and set to ``PRIVATE_FOLDER`` outright, whichever process (a worker's
+    too) makes it. Folders already there are left as they are. Raises
+    ``OSError`` when a folder cannot be made.
+    """
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        os.chmod(path, PRIVATE_FOLDER)  # an unusual umask may take bits away
 
 
 def content_key(content: bytes) -> str:
@@ -182,8 +208,8 @@ class FileKeys:
             {"format": KEYS_FORMAT, "files": files}, separators=(",", ":")
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_atomic(self.path, text.encode(), force=True)
+            _make_private_folder(self.path.parent)
+            write_atomic(self.path, text.encode(), force=True, mode=PRIVATE_FILE)
         except OSError as exc:
             log.debug("Cannot store file keys in %s: %s", self.path, exc)
 
@@ -244,16 +270,27 @@ class ReadCache:
         return read
 
     def put(self, key: str, read: PlanRead) -> None:
-        """Store ``read`` (failures to write are ignored: the cache is an optimisation)."""
+        """Store ``read`` in a file for the user only, in folders for the user only.
+
+        Failures to write are ignored: the cache is an optimisation.
+        """
         path = Path(self._path(key))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _make_private_folder(path.parent)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(temp, "wb") as stream:
+            with open(temp, "wb", opener=_private_opener) as stream:
                 pickle.dump(read, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except OSError:
             return
+
+
+def _private_opener(path: str, flags: int) -> int:
+    """``open``'s opener for a file only the user may read and write."""
+    handle = os.open(path, flags, PRIVATE_FILE)
+    if os.name == "posix":  # a left-over file keeps its mode; Windows has none
+        os.fchmod(handle, PRIVATE_FILE)
+    return handle
 
 
 def entries_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
@@ -372,8 +409,9 @@ def _write_entries(path: Path, key: str, entries: Mapping[str, PlanEntry]) -> bo
     )
     digest = hashlib.sha256(payload).hexdigest().encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True)
+        _make_private_folder(path.parent)
+        content = ENTRIES_MAGIC + digest + b"\n" + payload
+        write_atomic(path, content, force=True, mode=PRIVATE_FILE)
     except OSError as exc:
         log.debug("Cannot store portfolio entries in %s: %s", path, exc)
         return False
