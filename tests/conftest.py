@@ -51,7 +51,7 @@ def days(n: int) -> dt.date:
 
 @contextmanager
 def umask_set(mask: int) -> Iterator[None]:
-    """The process's umask set to ``mask`` in the block (processes started inherit it)."""
+    """The umask set to ``mask`` in the block; processes started there inherit it."""
     old = os.umask(mask)
     try:
         yield

@@ -664,3 +664,45 @@ def test_cache_folders_and_files_are_the_user_s_only(
     modes = {p: p.stat().st_mode & 0o777 for p in made}
     assert modes == {p: 0o700 if p.is_dir() else 0o600 for p in made}
     assert request.output.stat().st_mode & 0o777 == 0o664  # as any file written
+
+
+def _under_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "file").write_text("a file where a folder should be")
+    return tmp_path / "file" / "cache"
+
+
+def _read_only(tmp_path: Path) -> Path:
+    (tmp_path / "cache").mkdir(mode=0o500)
+    return tmp_path / "cache"
+
+
+UNWRITABLE = {
+    "under a file": _under_a_file,
+    "read-only": pytest.param(
+        _read_only,
+        marks=pytest.mark.skipif(
+            os.name == "nt" or os.geteuid() == 0, reason="root writes anywhere"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("make", UNWRITABLE.values(), ids=UNWRITABLE)
+def test_an_unwritable_cache_folder_is_warned_once_and_the_rollup_goes_on(
+    pack, files, tmp_path, caplog, make
+):
+    cache = make(tmp_path)
+    with caplog.at_level(logging.DEBUG):
+        portfolio = _rollup(files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, cache)
+
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in warned] == ["xlplan.portfolio.cache"]
+    assert str(cache) in warned[0].getMessage()
+    assert "Pass --cache DIR for a folder you can write, or --no-cache." in caplog.text
+    assert len(portfolio.accounts) == len(files)
+
+
+def test_a_writable_cache_folder_is_not_warned(pack, files, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        _rollup(files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "c")
+    assert caplog.records == []

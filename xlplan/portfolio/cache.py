@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import pickle
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -130,6 +131,28 @@ def _make_private_folder(folder: Path) -> None:
         os.chmod(path, PRIVATE_FOLDER)  # an unusual umask may take bits away
 
 
+def prepare_cache_folder(folder: Path) -> None:
+    """Make the cache folder if missing; warn when no file can be made in it.
+
+    A cache that cannot be written leaves every run to read and score every
+    plan again, the first run's time each time; the run goes on, but the
+    warning (logged once, where a rollup starts) names the folder and what
+    to do about it.
+    """
+    try:
+        _make_private_folder(folder)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        log.warning(
+            "Cannot write to the cache folder %s (%s): every rollup will read "
+            "and score every plan again. Pass --cache DIR for a folder you can "
+            "write, or --no-cache.",
+            folder,
+            exc.strerror or exc,
+        )
+
+
 def content_key(content: bytes) -> str:
     """The cache key of a file's bytes (and of the reader that read them)."""
     digest = hashlib.sha256(content)
@@ -219,7 +242,7 @@ def _stat_facts(stat: os.stat_result) -> list[int]:
 
 
 def _is_known(stored: Any) -> bool:
-    """True for a file's entry as ``FileKeys`` stores it: five stat facts, then a key."""
+    """True for a file's entry as ``FileKeys`` stores it: five stat facts, a key."""
     return (
         type(stored) is list
         and len(stored) == 6
@@ -450,7 +473,7 @@ class _CacheUnpickler(pickle.Unpickler):
         self.classes = classes
 
     def find_class(self, module: str, name: str) -> Any:
-        """The class ``module.name`` if it is allowed; raises ``UnpicklingError`` if not."""
+        """The class ``module.name`` if allowed; raises ``UnpicklingError`` if not."""
         if (module, name) in self.classes:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in this file.")
