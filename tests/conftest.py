@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,16 @@ def make_plan(as_of: dt.date = AS_OF, **sections: Any) -> Plan:
 def days(n: int) -> dt.date:
     """``AS_OF`` moved by ``n`` days."""
     return AS_OF + dt.timedelta(days=n)
+
+
+@contextmanager
+def umask_set(mask: int) -> Iterator[None]:
+    """The umask set to ``mask`` in the block; processes started there inherit it."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 requires_libreoffice = pytest.mark.skipif(

@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import logging
 import os
 import pickle
+import random
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, CORPUS, umask_set
 from tests.workbook.plans import sample_plans
 from xlplan.core import portfolio as core_portfolio
 from xlplan.history.snapshot import snapshot_from_portfolio
@@ -28,6 +31,7 @@ from xlplan.portfolio.cache import (
     ENTRIES_FILE,
     ENTRIES_MAGIC,
     KEYS_FILE,
+    KEYS_FORMAT,
     EntryCache,
     FileKeys,
     ReadCache,
@@ -37,7 +41,7 @@ from xlplan.portfolio.cache import (
 from xlplan.portfolio.rollup import PlanEntry, Portfolio
 from xlplan.portfolio.service import RollupRequest, run_rollup
 from xlplan.workbook.build import build_plan_workbook
-from xlplan.workbook.reader import read_plan
+from xlplan.workbook.reader import PlanRead, read_plan
 
 NAMES = ("halvorsen-logistics", "varrow-communications")
 
@@ -139,17 +143,88 @@ def test_a_cache_written_by_an_older_format_is_ignored(
     assert not [k for k in read.meta if k.startswith("schema_")]
 
 
-@pytest.mark.parametrize("entry", [b"not a pickle", pickle.dumps({"plan": None})])
-def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, entry):
+ran: list[str] = []
+
+
+def _record(text: str) -> None:
+    ran.append(text)
+
+
+class _Sneaky:
+    """A pickled object that runs a function of this module when it is unpickled."""
+
+    def __reduce__(self):
+        return (_record, ("unpickled",))
+
+
+UNUSABLE_READS = {
+    "not a pickle": b"not a pickle",
+    "another shape": pickle.dumps({"plan": None}),
+    # A frame header claiming more bytes than memory can hold (OverflowError).
+    "a frame too long": b"\x80\x04\x95" + b"\xff" * 8,
+    "a class of a module that is gone": b"\x80\x04\x8c\x07nowhere\x8c\x01x\x93.",
+    "a function to run": pickle.dumps(_Sneaky()),
+}
+
+
+@pytest.mark.parametrize("kind", UNUSABLE_READS)
+def test_an_unusable_cache_entry_is_read_again(files, tmp_path, calls, caplog, kind):
     cache = ReadCache(tmp_path / "cache")
     key = content_key(files[0].read_bytes())
     path = tmp_path / "cache" / key[:2] / f"{key}.pickle"
     path.parent.mkdir(parents=True)
-    path.write_bytes(entry)
+    path.write_bytes(UNUSABLE_READS[kind])
 
-    (read,) = gather.read_all(files[:1], 1, cache=cache)
+    ran.clear()
+
+    with caplog.at_level(logging.DEBUG, logger="xlplan.portfolio.cache"):
+        (read,) = gather.read_all(files[:1], 1, cache=cache)
+    assert ran == []
     assert calls == [files[0].name] and read.plan is not None
+    assert str(path) in caplog.text
     assert cache.get(key, "again.xlsx") is not None
+
+
+def test_every_read_comes_back_from_the_cache_whole(pack, tmp_path):
+    """The classes a cached read may name are all those a read is made of."""
+    folder = tmp_path / "plans"
+    _plan_folder(pack, folder)
+    names = sorted(folder.glob("*.xlsx"))
+    names += sorted((CORPUS / "xlsx").glob("*.xls*")) if CORPUS.is_dir() else []
+    cache = ReadCache(tmp_path / "cache")
+
+    reads = gather.read_paths([str(name) for name in names])
+    assert any(read.plan is None for read in reads) and any(r.plan for r in reads)
+    for read in reads:
+        key = hashlib.sha256(read.source.encode()).hexdigest()
+        cache.put(key, read)
+        assert cache.get(key, read.source) == read
+
+
+def _damaged(real: bytes, count: int = 400) -> Iterator[bytes]:
+    """What a damaged cache file may hold: noise, noise after a pickle header,
+    ``real`` with a few bytes changed, and ``real`` cut short at many points."""
+    rng = random.Random(2026)
+    for _ in range(count):
+        noise = rng.randbytes(rng.randrange(1, 40))
+        changed = bytearray(real)
+        for _ in range(rng.randrange(1, 4)):
+            changed[rng.randrange(len(changed))] = rng.randrange(256)
+        yield from (noise, b"\x80\x05" + noise, bytes(changed))
+    yield from (real[:end] for end in range(0, len(real), max(1, len(real) // 300)))
+
+
+def test_no_damaged_read_cache_file_raises(files, tmp_path):
+    cache = ReadCache(tmp_path / "cache")
+    gather.read_all(files[:1], 1, cache=cache)
+    key = content_key(files[0].read_bytes())
+    path = Path(cache._path(key))
+    real = path.read_bytes()
+
+    for content in _damaged(real):
+        path.write_bytes(content)
+        read = cache.get(key, "plan.xlsx")
+        assert read is None or isinstance(read, PlanRead)
 
 
 # ---------------------------------------------------------- portfolio entries
@@ -390,20 +465,6 @@ def test_a_bad_file_of_added_entries_is_ignored_with_a_warning_and_removed(
     assert EntryCache.load(tmp_path, key).get("a") == entry
 
 
-ran: list[str] = []
-
-
-def _record(text: str) -> None:
-    ran.append(text)
-
-
-class _Sneaky:
-    """A pickled object that runs a function of this module when it is unpickled."""
-
-    def __reduce__(self):
-        return (_record, ("unpickled",))
-
-
 def _signed(payload: bytes) -> bytes:
     digest = hashlib.sha256(payload).hexdigest().encode()
     return ENTRIES_MAGIC + digest + b"\n" + payload
@@ -443,6 +504,23 @@ def test_an_unusable_entries_file_is_ignored_with_a_warning_and_rewritten(
     rewritten = EntryCache.load(tmp_path / "cache", key)
     keys = [content_key(f.read_bytes()) for f in files]
     assert [rewritten.get(k) is not None for k in keys] == [True] * len(files)
+
+
+def test_no_damaged_entries_file_raises(pack, rules, tmp_path):
+    key = entries_key(AS_OF, pack, rules)
+    entry = PlanEntry(issues=(), meta={"pack_name": "default"}, version=None)
+    first = EntryCache.load(tmp_path, key)
+    first.put("abc", entry)
+    first.save()
+    path = tmp_path / ENTRIES_FILE
+    payload = path.read_bytes().split(b"\n", 2)[2]
+
+    # Signed, a damaged payload passes the checksum and reaches the unpickler.
+    for damaged in _damaged(payload):
+        for content in (damaged, _signed(damaged)):
+            path.write_bytes(content)
+            found = EntryCache.load(tmp_path, key).get("abc")
+            assert found is None or isinstance(found, PlanEntry)
 
 
 def _hashed(monkeypatch) -> list[int]:
@@ -508,6 +586,39 @@ def test_a_bad_file_keys_file_only_costs_time(files, tmp_path, monkeypatch, stor
     assert keys.key(files[0].with_name("gone.xlsx")) == ""
 
 
+# What file-keys.json may hold for a file instead of [size, mtime, ctime,
+# inode, device, key], given the file's real stat facts and key.
+WRONG_SHAPES = {
+    "a number": lambda facts, key: 5,
+    "text": lambda facts, key: key,
+    "a map": lambda facts, key: {"key": key},
+    "too short": lambda facts, key: facts[:3],
+    "the facts without a key": lambda facts, key: facts,
+    "a number for a key": lambda facts, key: [*facts, 5],
+    "null for a key": lambda facts, key: [*facts, None],
+    "text for a size": lambda facts, key: [str(facts[0]), *facts[1:], key],
+    "a key too many": lambda facts, key: [*facts, key, key],
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES)
+def test_a_file_keys_entry_of_the_wrong_shape_is_dropped(
+    files, tmp_path, monkeypatch, shape
+):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    name, key = str(files[0]), content_key(files[0].read_bytes())
+    facts = cache_module._stat_facts(os.stat(name))
+    stored = {"format": KEYS_FORMAT, "files": {name: WRONG_SHAPES[shape](facts, key)}}
+    (folder / KEYS_FILE).write_text(json.dumps(stored))
+
+    keys = FileKeys(folder)
+    assert keys.key(files[0]) == key
+    keys.save(files)
+    assert FileKeys(folder)._known[name] == [*facts, key]
+
+
 def test_a_rerun_hashes_no_unchanged_file(files, tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
     request = RollupRequest(
@@ -522,3 +633,76 @@ def test_a_rerun_hashes_no_unchanged_file(files, tmp_path, monkeypatch):
     again = run_rollup(request, load_pack())
     assert hashed == [0]
     assert again.accounts == first.accounts
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix file modes")
+def test_cache_folders_and_files_are_the_user_s_only(
+    pack, files, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # file-keys.json is written
+    top = tmp_path / "home"
+    request = RollupRequest(
+        paths=[files[0].parent],
+        output=tmp_path / "portfolio.xlsx",
+        as_of=AS_OF,
+        jobs=2,  # reads are stored by worker processes
+        cache_dir=top / "xlplan" / "reads",
+        force=True,
+    )
+    with umask_set(0o002):
+        run_rollup(request, pack)
+
+    made = [top, *top.rglob("*")]
+    names = sorted(p.name for p in made if p.is_file())
+    assert names == sorted(
+        [
+            KEYS_FILE,
+            ENTRIES_FILE,
+            *(f"{content_key(f.read_bytes())}.pickle" for f in files),
+        ]
+    )
+    modes = {p: p.stat().st_mode & 0o777 for p in made}
+    assert modes == {p: 0o700 if p.is_dir() else 0o600 for p in made}
+    assert request.output.stat().st_mode & 0o777 == 0o664  # as any file written
+
+
+def _under_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "file").write_text("a file where a folder should be")
+    return tmp_path / "file" / "cache"
+
+
+def _read_only(tmp_path: Path) -> Path:
+    (tmp_path / "cache").mkdir(mode=0o500)
+    return tmp_path / "cache"
+
+
+UNWRITABLE = {
+    "under a file": _under_a_file,
+    "read-only": pytest.param(
+        _read_only,
+        marks=pytest.mark.skipif(
+            os.name == "nt" or os.geteuid() == 0, reason="root writes anywhere"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("make", UNWRITABLE.values(), ids=UNWRITABLE)
+def test_an_unwritable_cache_folder_is_warned_once_and_the_rollup_goes_on(
+    pack, files, tmp_path, caplog, make
+):
+    cache = make(tmp_path)
+    with caplog.at_level(logging.DEBUG):
+        portfolio = _rollup(files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, cache)
+
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in warned] == ["xlplan.portfolio.cache"]
+    assert str(cache) in warned[0].getMessage()
+    assert "Pass --cache DIR for a folder you can write, or --no-cache." in caplog.text
+    assert len(portfolio.accounts) == len(files)
+
+
+def test_a_writable_cache_folder_is_not_warned(pack, files, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        _rollup(files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "c")
+    assert caplog.records == []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
+from tests.conftest import umask_set
 from xlplan.errors import OutputExistsError
 from xlplan.workbook.crm import parse_date, parse_number
 from xlplan.workbook.files import safe_stem, write_atomic
@@ -67,6 +69,19 @@ def test_write_atomic_refuses_then_replaces(tmp_path):
     write_atomic(target, b"two", force=True)
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix file modes")
+def test_write_atomic_gives_a_plain_write_s_mode_unless_told(tmp_path):
+    with umask_set(0o022):
+        plan = write_atomic(tmp_path / "plan.xlsx", b"plan")
+        private = write_atomic(tmp_path / "keys.json", b"keys", mode=0o600)
+        again = write_atomic(private, b"keys again", force=True, mode=0o600)
+
+    assert plan.stat().st_mode & 0o777 == 0o644
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert again.read_bytes() == b"keys again"
+    assert again.stat().st_mode & 0o777 == 0o600
 
 
 def test_new_plan_starts_as_a_dated_draft(pack):

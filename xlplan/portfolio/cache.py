@@ -1,13 +1,18 @@
 """Caches keyed by file content, so a re-run reads and scores only what changed.
 
-Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan`` or
-``~/.cache/xlplan``), one file per content hash, written atomically, readable
-only by the user (they are pickles: never point ``--cache`` at a folder other
-people can write to). What each plan adds to the portfolio lives beside them,
-in one file for the run's as-of date and pack (``EntryCache``), and each
-file's content key beside what ``os.stat`` said of it (``FileKeys``), so an
-unchanged file is not even hashed again. A new xlplan version starts a new
-cache.
+Read plans live in the user's cache folder (``$XDG_CACHE_HOME/xlplan/reads``
+or ``~/.cache/xlplan/reads``), one file per content hash, written atomically.
+What each plan adds to the portfolio lives beside them, in one file for the
+run's as-of date and pack (``EntryCache``), and each file's content key
+beside what ``os.stat`` said of it (``FileKeys``), so an unchanged file is
+not even hashed again. A new xlplan version starts a new cache. The files
+hold plan contents, so every folder xlplan makes for them is for the user
+only (0700) and so is every file (0600), whatever the umask.
+
+The pickles are loaded by an unpickler that builds only the few classes a
+read or an entry is made of, so a cache file cannot run code; it can still
+hold any figures, so never point ``--cache`` at a folder other people can
+write to. A file that cannot be loaded is read again.
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ import json
 import logging
 import os
 import pickle
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlplan
 from xlplan.core.rules import Rules
@@ -47,16 +53,31 @@ KEYS_FORMAT = 1
 # time stamp step without its time stamps moving: its key is not kept.
 SETTLED_NS = 2_000_000_000
 KEYS_KEPT = 50_000
-# The only classes an entries file may name (to build them with their own values).
-ENTRY_CLASSES = {
-    ("datetime", "date"),
-    ("datetime", "datetime"),
-    ("xlplan.model.issues", "Issue"),
-    ("xlplan.model.issues", "Severity"),
-    ("xlplan.core.portfolio", "AccountRow"),
-    ("xlplan.portfolio.rollup", "PlanEntry"),
-    ("xlplan.portfolio.rollup", "PlanVersion"),
-}
+# Cache files hold plan contents (customer data): only their user may open them.
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+# The only classes a cache file may name (to build them with their own values):
+# those a read plan is made of, and those a portfolio entry is made of.
+READ_CLASSES = frozenset(
+    {
+        ("datetime", "date"),
+        ("xlplan.model.issues", "Issue"),
+        ("xlplan.model.issues", "Severity"),
+        ("xlplan.model.plan", "Plan"),
+        ("xlplan.workbook.reader", "PlanRead"),
+    }
+)
+ENTRY_CLASSES = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("xlplan.model.issues", "Issue"),
+        ("xlplan.model.issues", "Severity"),
+        ("xlplan.core.portfolio", "AccountRow"),
+        ("xlplan.portfolio.rollup", "PlanEntry"),
+        ("xlplan.portfolio.rollup", "PlanVersion"),
+    }
+)
 log = logging.getLogger(__name__)
 
 
@@ -90,6 +111,49 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _make_private_folder(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it, each for the user only.
+
+    ``Path.mkdir(parents=True, mode=...)`` gives the mode to the last folder
+    only (the others get the umask's), so each missing folder is made in turn
+    and set to ``PRIVATE_FOLDER`` outright, whichever process (a worker's
+    too) makes it. Folders already there are left as they are. Raises
+    ``OSError`` when a folder cannot be made.
+    """
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        os.chmod(path, PRIVATE_FOLDER)  # an unusual umask may take bits away
+
+
+def prepare_cache_folder(folder: Path) -> None:
+    """Make the cache folder if missing; warn when no file can be made in it.
+
+    A cache that cannot be written leaves every run to read and score every
+    plan again, the first run's time each time; the run goes on, but the
+    warning (logged once, where a rollup starts) names the folder and what
+    to do about it.
+    """
+    try:
+        _make_private_folder(folder)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        log.warning(
+            "Cannot write to the cache folder %s (%s): every rollup will read "
+            "and score every plan again. Pass --cache DIR for a folder you can "
+            "write, or --no-cache.",
+            folder,
+            exc.strerror or exc,
+        )
+
+
 def content_key(content: bytes) -> str:
     """The cache key of a file's bytes (and of the reader that read them)."""
     digest = hashlib.sha256(content)
@@ -116,7 +180,8 @@ class FileKeys:
     other file is read and hashed. A file written in the last two seconds
     before it was hashed is not kept: it might change again without a time
     stamp moving. The keys live in ``file-keys.json`` in the cache folder (JSON,
-    so loading it runs no code); failing to read or write it only costs time.
+    so loading it runs no code); failing to read or write it only costs time,
+    and a file's entry that is not five whole numbers and a key is dropped.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -129,7 +194,8 @@ class FileKeys:
             return
         if isinstance(stored, dict) and stored.get("format") == KEYS_FORMAT:
             files = stored.get("files")
-            self._known = files if isinstance(files, dict) else {}
+            if isinstance(files, dict):
+                self._known = {n: k for n, k in files.items() if _is_known(k)}
 
     def key(self, path: Path) -> str:
         """The content key of ``path``; ``""`` when it cannot be read."""
@@ -166,8 +232,8 @@ class FileKeys:
             {"format": KEYS_FORMAT, "files": files}, separators=(",", ":")
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_atomic(self.path, text.encode(), force=True)
+            _make_private_folder(self.path.parent)
+            write_atomic(self.path, text.encode(), force=True, mode=PRIVATE_FILE)
         except OSError as exc:
             log.debug("Cannot store file keys in %s: %s", self.path, exc)
 
@@ -176,8 +242,18 @@ def _stat_facts(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
 
+def _is_known(stored: Any) -> bool:
+    """True for a file's entry as ``FileKeys`` stores it: five stat facts, a key."""
+    return (
+        type(stored) is list
+        and len(stored) == 6
+        and all(type(fact) is int for fact in stored[:5])  # not bool, not float
+        and type(stored[5]) is str
+    )
+
+
 class ReadCache:
-    """Read plans stored by content key."""
+    """Read plans stored by content key, one pickle each (``READ_CLASSES`` only)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -193,29 +269,52 @@ class ReadCache:
         return os.path.isfile(self._path(key))
 
     def get(self, key: str, source: str) -> PlanRead | None:
-        """The cached read of ``key``, its file names set to ``source``; ``None`` if absent."""
+        """The cached read of ``key``, its file names set to ``source``.
+
+        ``None`` when there is none or it cannot be used: whatever fails while
+        loading it (a file cut short or damaged, a frame longer than memory, a
+        class that is gone) only means the plan is read again, and the next
+        ``put`` replaces the file. The debug log names the file that failed.
+        The file is unpickled with the classes of a read only, so it cannot
+        run code.
+        """
+        path = self._path(key)
         try:
-            with open(self._path(key), "rb") as stream:
-                read = pickle.load(stream)  # noqa: S301 - the user's own cache folder
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            with open(path, "rb") as stream:
+                read = _CacheUnpickler(stream, READ_CLASSES).load()
+            if not isinstance(read, PlanRead):
+                raise TypeError(f"it holds a {type(read).__name__}, not a read plan")
+            read.issues = [replace(issue, file=source) for issue in read.issues]
+        except FileNotFoundError:
             return None
-        if not isinstance(read, PlanRead):
+        except Exception as exc:  # noqa: BLE001 - whatever breaks, the file is unusable
+            log.debug("Reading %s again: cannot use %s (%r).", source, path, exc)
             return None
-        read.issues = [replace(issue, file=source) for issue in read.issues]
         read.source = source
         return read
 
     def put(self, key: str, read: PlanRead) -> None:
-        """Store ``read`` (failures to write are ignored: the cache is an optimisation)."""
+        """Store ``read`` in a file for the user only, in folders for the user only.
+
+        Failures to write are ignored: the cache is an optimisation.
+        """
         path = Path(self._path(key))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _make_private_folder(path.parent)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(temp, "wb") as stream:
+            with open(temp, "wb", opener=_private_opener) as stream:
                 pickle.dump(read, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except OSError:
             return
+
+
+def _private_opener(path: str, flags: int) -> int:
+    """``open``'s opener for a file only the user may read and write."""
+    handle = os.open(path, flags, PRIVATE_FILE)
+    if os.name == "posix":  # a left-over file keeps its mode; Windows has none
+        os.fchmod(handle, PRIVATE_FILE)
+    return handle
 
 
 def entries_key(as_of: dt.date, pack: Pack, rules: Rules) -> str:
@@ -334,8 +433,9 @@ def _write_entries(path: Path, key: str, entries: Mapping[str, PlanEntry]) -> bo
     )
     digest = hashlib.sha256(payload).hexdigest().encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(path, ENTRIES_MAGIC + digest + b"\n" + payload, force=True)
+        _make_private_folder(path.parent)
+        content = ENTRIES_MAGIC + digest + b"\n" + payload
+        write_atomic(path, content, force=True, mode=PRIVATE_FILE)
     except OSError as exc:
         log.debug("Cannot store portfolio entries in %s: %s", path, exc)
         return False
@@ -352,7 +452,7 @@ def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
         return None
     try:
         with collector_paused():
-            stored = _EntryUnpickler(io.BytesIO(payload)).load()
+            stored = _CacheUnpickler(io.BytesIO(payload), ENTRY_CLASSES).load()
     except Exception:  # noqa: BLE001 - whatever breaks, the file is unusable
         return None
     if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
@@ -360,10 +460,21 @@ def _stored_entries(content: bytes) -> Mapping[str, Any] | None:
     return stored
 
 
-class _EntryUnpickler(pickle.Unpickler):
-    """An unpickler of plain values and entries only: a file cannot run code."""
+class _CacheUnpickler(pickle.Unpickler):
+    """An unpickler of plain values and the ``classes`` given only.
+
+    A pickle names the functions and classes that build its objects, and a
+    plain unpickler imports and calls whatever it names; this one refuses
+    any (module, name) pair outside ``classes``, so a cache file cannot run
+    code, only build those classes with values of its own.
+    """
+
+    def __init__(self, stream: IO[bytes], classes: frozenset[tuple[str, str]]) -> None:
+        super().__init__(stream)
+        self.classes = classes
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in ENTRY_CLASSES:
+        """The class ``module.name`` if allowed; raises ``UnpicklingError`` if not."""
+        if (module, name) in self.classes:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of an entry.")
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in this file.")

@@ -22,7 +22,13 @@ from xlplan.errors import (
 )
 from xlplan.model.pack import Pack
 from xlplan.model.plan import Plan
-from xlplan.portfolio.cache import EntryCache, FileKeys, ReadCache, entries_key
+from xlplan.portfolio.cache import (
+    EntryCache,
+    FileKeys,
+    ReadCache,
+    entries_key,
+    prepare_cache_folder,
+)
 from xlplan.portfolio.gather import find_files, read_all, settle_versions
 from xlplan.portfolio.rollup import (
     DETAIL_COLUMNS,
@@ -195,14 +201,16 @@ def _entries(
 ) -> tuple[list[tuple[str, PlanEntry]], list[Plan | None] | None]:
     """Each file's portfolio entry in file order, and with --history each one's plan.
 
-    With a cache folder, a file whose bytes made an entry on the same terms
-    (as-of date, pack) before takes it from the ``EntryCache``; the other
-    files are read (or taken from the ``ReadCache``) and their entries made
-    and kept. A history snapshot needs every plan's records and rows, so with
+    With a cache folder (made if missing, warned of if it cannot be written),
+    a file whose bytes made an entry on the same terms (as-of date, pack)
+    before takes it from the ``EntryCache``; the other files are read (or
+    taken from the ``ReadCache``) and their entries made and kept. A history
+    snapshot needs every plan's records and rows, so with
     --history every file is read or loaded whole.
     """
     store, keys = None, [""] * len(files)
     if request.cache_dir:
+        prepare_cache_folder(request.cache_dir)
         store = EntryCache.load(
             request.cache_dir, entries_key(request.as_of, pack, rules)
         )

@@ -69,11 +69,15 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
+def write_atomic(
+    path: Path, content: bytes, *, force: bool = False, mode: int | None = None
+) -> Path:
     """Write ``content`` to ``path`` through a temporary file and a rename.
 
     Refuses to replace an existing file unless ``force``; a crash mid-write
-    leaves the old file (or none) in place, never a partial one.
+    leaves the old file (or none) in place, never a partial one. The file
+    gets the permission bits ``mode`` (such as 0o600, for the user only);
+    ``None`` gives those a plain write would, or the replaced file's.
     """
     if path.exists() and not force:
         raise OutputExistsError(
@@ -81,7 +85,8 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
             hint="Pass --force to replace it, or choose another output folder.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
+    if mode is None:
+        mode = _mode_for(path)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
@@ -90,8 +95,9 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> Path:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        # mkstemp makes an owner-only file; give it the mode a plain write
-        # would (or the replaced file's) so colleagues can open the plan.
+        # mkstemp makes an owner-only file; unless told otherwise, give it
+        # the mode a plain write would (or the replaced file's) so colleagues
+        # can open the plan.
         os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
