@@ -89,12 +89,16 @@ def test_every_accounts_figure_matches_core(rolled, plans_dir, pack, rules):
                 assert got[label] == pytest.approx(expected[key])
 
 
-def test_consolidated_rows_point_at_their_source_cell(rolled):
+def test_consolidated_rows_point_at_their_source_cell(rolled, plans_dir):
     book = openpyxl.load_workbook(rolled / "portfolio.xlsx")
     rows = _table(book, "Stakeholders")
     assert len(rows) > 30
+    # Files are shown below the folder the Summary names.
+    folder = book["Summary"]["A2"].value.split(" Files under ")[1]
+    assert Path(folder) == plans_dir.resolve()
     for row in rows[:40]:
-        source = openpyxl.load_workbook(row["File"], read_only=True)
+        assert not Path(row["File"]).is_absolute()
+        source = openpyxl.load_workbook(Path(folder) / row["File"], read_only=True)
         assert source[row["Sheet"]][row["Cell"]].value == row["Name"]
 
 

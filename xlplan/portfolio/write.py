@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
@@ -94,6 +95,27 @@ def _distinct(labels: Sequence[str]) -> list[str]:
         seen.add(name.casefold())
         result.append(name)
     return result
+
+
+def _shown_files(portfolio: Portfolio) -> tuple[str, dict[str, str]]:
+    """The folder all the portfolio's files are under, and each file as shown: below it.
+
+    Full paths run across a printed page; a manager reads ``east/acme.xlsx``
+    and finds the folder once, on the Summary sheet. Files in no common
+    folder are shown whole (``""`` for the folder).
+    """
+    files = {
+        *portfolio.sources,
+        *(issue.file for issue in portfolio.issues if issue.file),
+    }
+    absolute = [f for f in files if os.path.isabs(f)]
+    if not absolute or len(absolute) < len(files):
+        return "", {}
+    try:
+        folder = os.path.commonpath([os.path.dirname(f) for f in absolute])
+    except ValueError:  # other drives
+        return "", {}
+    return folder, {f: os.path.relpath(f, folder) for f in absolute}
 
 
 def build_portfolio_workbook(portfolio: Portfolio, pack: Pack) -> bytes:
@@ -289,6 +311,7 @@ class _Writer(SheetWriter):
         super().__init__(book, pack)
         self.portfolio = portfolio
         self.pack = pack
+        self.folder, self.shown = _shown_files(portfolio)
 
     def write(self) -> None:
         summary = self.book.add_worksheet("Summary")
@@ -316,7 +339,7 @@ class _Writer(SheetWriter):
         for account, source in zip(p.accounts, p.sources, strict=True):
             row = [account.values.get(key) for key, _, _ in ACCOUNT_COLUMNS]
             row += ["yes" if flag in account.flags else None for flag in FLAGS]
-            rows.append([*row, source])
+            rows.append([*row, self.shown.get(source, source)])
         self._table(sheet, "Accounts", headers, rows)
         last = 3 + max(1, len(rows))
         band = [label for _, label, _ in ACCOUNT_COLUMNS].index("Band")
@@ -426,6 +449,8 @@ class _Writer(SheetWriter):
         headers = list(zip(_distinct(labels), kinds_in_order, strict=True))
         cells = itemgetter("plan_id", "account_name", *columns, "file", "sheet", "cell")
         rows = list(map(cells, self.portfolio.details.get(section, [])))
+        at, shown = 2 + len(columns), self.shown
+        rows = [(*r[:at], shown.get(r[at], r[at]), *r[at + 1 :]) for r in rows]
         self._table(sheet, title.replace(" ", ""), headers, rows)
 
     def _label(self, section: str, name: str) -> str:
@@ -474,7 +499,15 @@ class _Writer(SheetWriter):
     def _issues(self) -> None:
         sheet = self._sheet("Issues", "Issues", "Every problem found in every file.")
         rows = [
-            [i.severity.value, i.file, i.sheet, i.cell, i.message, i.hint, i.code]
+            [
+                i.severity.value,
+                self.shown.get(i.file, i.file),
+                i.sheet,
+                i.cell,
+                i.message,
+                i.hint,
+                i.code,
+            ]
             for i in self.portfolio.issues
         ]
         self._table(
@@ -504,7 +537,8 @@ class _Writer(SheetWriter):
             1,
             0,
             f"{totals['plans']} plans from {p.files_read} files, as of "
-            f"{p.as_of:%d %b %Y}; money in {p.base_currency}.",
+            f"{p.as_of:%d %b %Y}; money in {p.base_currency}."
+            + (f" Files under {self.folder}" if self.folder else ""),
             self.muted,
         )
         lines = [
