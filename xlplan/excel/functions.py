@@ -41,7 +41,7 @@ from xlplan.model.plan import Plan
 from xlplan.packs import load_pack
 from xlplan.workbook.build import META_SHEET
 from xlplan.workbook.package import PlanFileError
-from xlplan.workbook.reader import pack_of_plan
+from xlplan.workbook.reader import pack_of_plan, plan_facts
 
 T = TypeVar("T")
 CATEGORY = "xlplan"
@@ -108,10 +108,10 @@ def _split_pack_block(ranges: Sequence[Any]) -> tuple[Any, Sequence[Any]]:
 def pack_cache(block: list[list[Any]]) -> PlanCache:
     """The plan cache of the pack in ``block``, its pack parsed once.
 
-    Raises ``UnusablePack`` when the block holds no usable pack.
     A block is recognised by its cells (a few dozen texts compared in C); a
     new one is parsed as the reader parses the hidden sheet. A plan built on
-    the installed default pack shares the default cache.
+    the installed default pack shares the default cache. Raises
+    ``UnusablePack`` when the block holds no usable pack.
     """
     for kept in _PACK_BLOCKS:
         if kept.cells == block:
@@ -132,15 +132,6 @@ def pack_cache(block: list[list[Any]]) -> PlanCache:
     )
     del _PACK_BLOCKS[:-PACKS_KEPT]
     return _PACK_BLOCKS[-1].cache
-
-
-def plan_facts(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
-    """The key and value columns of the hidden sheet's rows, as text."""
-    return {
-        str(row[0]): str(row[1])
-        for row in rows
-        if len(row) > 1 and row[0] is not None and row[1] is not None
-    }
 
 
 def clear_caches() -> None:

@@ -66,9 +66,12 @@ def book_pack(book: Any) -> tuple[Pack, Rules]:
     return cache.pack, cache.rules
 
 
-def read_book(book: Any) -> CellsRead:
-    """The plan in an open workbook, read through its pack from its names and tables."""
-    pack, _ = book_pack(book)
+def read_book(book: Any, pack: Pack | None = None) -> CellsRead:
+    """The plan in an open workbook, read through its pack from its names and tables.
+
+    ``pack`` is the workbook's own (``book_pack``), looked up when not given.
+    """
+    pack = pack or book_pack(book)[0]
     ranges: list[Any] = []
     for section in pack.sections:
         if section.kind is SectionKind.SINGLE:
@@ -100,8 +103,8 @@ def _table_values(book: Any, sheet: str, table: str) -> Any:
 def check_plan(book: Any | None = None) -> list[str]:
     """Check the plan and list its issues on the Plan check sheet; return them."""
     book = _caller(book)
-    _, rules = book_pack(book)
-    read = read_book(book)
+    pack, rules = book_pack(book)
+    read = read_book(book, pack)
     lines = [
         *read.findings,
         *(str(p) for p in plan_problems(read.plan)),

@@ -244,12 +244,7 @@ class _Reader(PlanChecks):
         return package
 
     def _meta(self) -> dict[str, str]:
-        grid = self.values.grid(META_SHEET)
-        meta = {
-            str(row[0]): str(row[1])
-            for row in grid
-            if len(row) > 1 and row[0] is not None
-        }
+        meta = plan_facts(self.values.grid(META_SHEET))
         self.result.meta = meta
         return meta
 
@@ -533,6 +528,15 @@ def apply_defaults(section: str, values: dict[str, Any]) -> None:
         values["client_visible"] = False
     if section == "swot" and values.get("about_relationship") is None:
         values["about_relationship"] = False
+
+
+def plan_facts(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+    """The hidden ``_xlplan`` sheet's rows as text by key; blank keys and values left out."""
+    return {
+        str(row[0]): str(row[1])
+        for row in rows
+        if len(row) > 1 and row[0] is not None and row[1] is not None
+    }
 
 
 def pack_of_plan(meta: Mapping[str, str]) -> Pack:
