@@ -11,16 +11,20 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet
 
 from tests.conftest import AS_OF
 from tests.workbook.plans import sample_plans
 from xlplan.cli import main
+from xlplan.packs import load_pack
 from xlplan.portfolio import write
 from xlplan.portfolio.gather import find_files, read_all
 from xlplan.portfolio.rollup import Portfolio, build_portfolio
-from xlplan.portfolio.sheet_rows import QUICK_LEVEL, quick_deflate
+from xlplan.portfolio.sheet_rows import QUICK_LEVEL, TableSheet, quick_deflate
 from xlplan.workbook.build import build_plan_workbook
 
 HOSTILE = "Ann\x0bLee\x01 <CEO> & \"co\" 'x' 🚀 ]]> _x0041_"
@@ -282,3 +286,48 @@ def test_detail_sheets_head_columns_with_the_packs_labels_kept_distinct(
     assert header[:5] == ["Plan ID", "Account", "KPI", "Account 2", "Unit"]
     values = [c for c in next(sheet.iter_rows(min_row=5, max_row=5))][5:8]
     assert {c.number_format for c in values} == {"General"}
+
+
+_CELL_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "a", "b", "=1+1", "yes", " "]),
+    st.text(max_size=5),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, -0.0, 1.0, 2.5, 1e17, 10**17]),
+    st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)),
+    st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2040, 1, 1)),
+    st.tuples() | st.tuples(st.sampled_from(["Champion", "User"])),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(
+            st.lists(_CELL_VALUES, min_size=width, max_size=width), max_size=8
+        )
+    )
+)
+def test_a_block_of_any_values_reads_back_as_xlsxwriter_writes_them(rows):
+    """Columns mixing every kind of value, repeats and look-alikes (1, 1.0, True)."""
+    kinds = ["text", "date", "money", "general"]
+    looks = []
+    for sheet_class in (TableSheet, Worksheet):
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        writer = write.SheetWriter(book, load_pack())
+        sheet = book.add_worksheet("Rows", worksheet_class=sheet_class)
+        sheet.write_string(0, 0, "above")
+        width = len(rows[0]) if rows else 1
+        writer._rows(sheet, 1, rows, [kinds[c % 4] for c in range(width)])
+        book.close()
+        cells = openpyxl.load_workbook(buffer)["Rows"].iter_rows()
+        looks.append(
+            [
+                (c.coordinate, c.value, c.data_type, c.number_format)
+                for r in cells
+                for c in r
+            ]
+        )
+    assert looks[0] == looks[1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zipfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -137,82 +138,105 @@ def render_rows(
     Each cell takes its column's format; text goes to the workbook's shared
     strings, numbers, dates (as serials) and blanks are typed as XlsxWriter
     types them, and booleans read "yes" or "no". Text is never a formula.
+    Every row has one value per format (``ValueError`` otherwise).
+
+    A column is rendered a distinct value at a time: each value's cell XML
+    is made once, from the character after its row number to the next
+    cell's row number, so that a row is its row number joined between its
+    cells' pieces (``_ColumnPieces``), all in C.
     """
-    columns = [
-        _CellParts(xl_col_to_name(c), f._get_xf_index()) for c, f in enumerate(formats)
+    if not rows:
+        return
+    if set(map(len, rows)) != {len(formats)}:
+        raise ValueError(f"Each row needs {len(formats)} values, one per format.")
+    letters = [xl_col_to_name(c) for c in range(len(formats))]
+    pieces = [
+        _ColumnPieces(sheet, f._get_xf_index(), following)
+        for f, following in zip(formats, [*letters[1:], None], strict=True)
     ]
-    # Texts already shared are looked up here and counted once at the end:
-    # the shared-string table's own method costs a call per cell.
-    shared = sheet.str_table
-    known, share, repeats = shared.string_table, shared._get_shared_string_index, 0
-    parts: list[str] = []
-    add = parts.append
-    for r, row in enumerate(rows, start=top + 1):
-        number = str(r)
-        add(f'<row r="{number}">')
-        for cell, value in zip(columns, row, strict=False):
-            kind = type(value)
-            if kind is tuple and value:  # a list of names, say
-                value, kind = "; ".join(map(str, value)), str
-            elif kind is bool:
-                value, kind = ("yes" if value else "no"), str
-            if kind is str and value:
-                index = known.get(value)
-                if index is None:
-                    index = share(_fit_text(value))
-                else:
-                    repeats += 1
-                add(f"{cell.start}{number}{cell.text}{index}</v></c>")
-            elif kind is int or (kind is float and math.isfinite(value)):
-                add(f"{cell.start}{number}{cell.number}{value:.16G}</v></c>")
-            elif value is None:
-                add(f"{cell.start}{number}{cell.blank}")
-            elif kind is dt.date:
-                serial = _serial(sheet, value)
-                add(f"{cell.start}{number}{cell.number}{serial:.16G}</v></c>")
-            else:
-                add(_other_cell(sheet, f"{cell.letter}{r}", cell.style, value))
-        add("</row>")
-    shared.count += repeats
-    if rows:
-        sheet.set_block(top, top + len(rows) - 1, len(formats) - 1, "".join(parts))
+    columns = [
+        piece.of(values)
+        for piece, values in zip(pieces, zip(*rows, strict=True), strict=True)
+    ]
+    first = letters[0]
+    sheet.str_table.count += sum(piece.repeats for piece in pieces)
+    parts = [
+        f'<row r="{number}"><c r="{first}{number}{str(number).join(cells)}</row>'
+        for number, cells in enumerate(zip(*columns, strict=True), start=top + 1)
+    ]
+    sheet.set_block(top, top + len(rows) - 1, len(formats) - 1, "".join(parts))
 
 
-class _CellParts:
-    """One column's cell XML around a row number and a value, made once.
+class _ColumnPieces:
+    """One column's cell XML for each distinct value, around the row numbers.
 
-    A text cell is ``start`` + row + ``text`` + string index + ``</v></c>``,
-    a number cell the same with ``number``, a blank ``start`` + row + ``blank``:
-    formatting only the row and the value of each cell is a third faster.
+    A cell's piece runs from just after its row number (``" s="3" t="s">...``)
+    to the next cell's row number (``...</c><c r="D``), the last column's to
+    the end of its cell. Counts the text cells that found their text shared
+    already (``repeats``), as ``render_rows`` adds them to the table's count.
     """
 
-    __slots__ = ("letter", "style", "start", "text", "number", "blank")
-
-    def __init__(self, letter: str, style: int) -> None:
-        self.letter = letter
+    def __init__(self, sheet: TableSheet, style: int, following: str | None) -> None:
+        self.sheet = sheet
         self.style = style
-        self.start = f'<c r="{letter}'
-        self.text = f'" s="{style}" t="s"><v>'
-        self.number = f'" s="{style}"><v>'
-        self.blank = f'" s="{style}"/>'
+        self.next = "" if following is None else f'<c r="{following}'
+        self.repeats = 0
+
+    def of(self, values: Sequence[Any]) -> list[str]:
+        """The piece of each of ``values``, in order."""
+        kinds = set(map(type, values))
+        # True equals 1 and would share its piece, and a dict cannot hold a
+        # value Python cannot hash: such cells are made plain first.
+        shown = values if kinds <= _PLAIN else list(map(_plain, values))
+        made = {
+            value: self._piece(value, count) for value, count in Counter(shown).items()
+        }
+        return list(map(made.__getitem__, shown))
+
+    def _piece(self, value: Any, count: int) -> str:
+        """The piece of a value that ``count`` cells of the column hold."""
+        if type(value) is str and value:
+            return self._text(value, count)
+        if value is None or type(value) is str:
+            return f'" s="{self.style}"/>{self.next}'
+        if type(value) is tuple:  # a list of names, say; "" if empty, as XlsxWriter
+            return self._text("; ".join(map(str, value)), count)
+        if isinstance(value, dt.date):  # a date-time too
+            value = _serial(self.sheet, value)
+        elif value == 0:
+            value = 0  # -0.0 equals 0 and shares its piece: both read 0
+        if not math.isfinite(value):
+            # XlsxWriter's own refusal, so a broken figure fails as loudly as before.
+            raise TypeError(
+                "NAN/INF not supported in write_number() "
+                "without 'nan_inf_to_errors' Workbook() option"
+            )
+        return f'" s="{self.style}"><v>{value:.16G}</v></c>{self.next}'
+
+    def _text(self, text: str, count: int) -> str:
+        """The piece of a text ``count`` cells hold, shared once and counted for each."""
+        shared = self.sheet.str_table
+        index = shared.string_table.get(text)
+        if index is None:
+            index = shared._get_shared_string_index(_fit_text(text))
+            count -= 1  # counted by the shared-string table
+        self.repeats += count
+        return f'" s="{self.style}" t="s"><v>{index}</v></c>{self.next}'
 
 
-def _other_cell(sheet: TableSheet, ref: str, style: int, value: Any) -> str:
-    """The cell XML for a value that is not plain text or a plain number."""
-    if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>'
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, (dt.date, dt.datetime)):
-        return _number_cell(ref, style, _serial(sheet, value))
-    elif isinstance(value, (int, float)):
-        return _number_cell(ref, style, value)
-    elif isinstance(value, tuple):
-        text = "; ".join(map(str, value))
-    else:
-        text = str(value)
-    index = sheet.str_table._get_shared_string_index(_fit_text(text))
-    return f'<c r="{ref}" s="{style}" t="s"><v>{index}</v></c>'
+# Cell values a column's pieces are made of as they are: each equals only
+# values of its own kind (numbers aside, which read alike), and all can be hashed.
+_PLAIN = frozenset({str, int, float, type(None), dt.date, dt.datetime, tuple})
+
+
+def _plain(value: Any) -> Any:
+    """A cell value made plain: a boolean as "yes" or "no", a number or date as
+    it is, anything else as a one-text tuple (its text, shared as it is)."""
+    if type(value) is bool:
+        return "yes" if value else "no"
+    if type(value) in _PLAIN or isinstance(value, (int, float, dt.date)):
+        return value
+    return (str(value),)
 
 
 def _serial(sheet: TableSheet, value: dt.date) -> float:
@@ -226,16 +250,6 @@ def _serial(sheet: TableSheet, value: dt.date) -> float:
         )
         serial = sheet.serials[value] = sheet._convert_date_time(day)
     return serial
-
-
-def _number_cell(ref: str, style: int, number: float) -> str:
-    if math.isnan(number) or math.isinf(number):
-        # XlsxWriter's own refusal, so a broken figure fails as loudly as before.
-        raise TypeError(
-            "NAN/INF not supported in write_number() "
-            "without 'nan_inf_to_errors' Workbook() option"
-        )
-    return f'<c r="{ref}" s="{style}"><v>{number:.16G}</v></c>'
 
 
 def _fit_text(text: str) -> str:
