@@ -311,7 +311,7 @@ _CELL_VALUES = st.one_of(
 )
 def test_a_block_of_any_values_reads_back_as_xlsxwriter_writes_them(rows):
     """Columns mixing every kind of value, repeats and look-alikes (1, 1.0, True)."""
-    kinds = ["text", "date", "money", "general"]
+    kinds = ["text", "general", "money", "pct"]  # a date format would refuse 1e17
     looks = []
     for sheet_class in (TableSheet, Worksheet):
         buffer = io.BytesIO()
