@@ -185,6 +185,9 @@ def _rollup_in_child(
     cache: Path | None,
     queue: multiprocessing.queues.Queue[float],
 ) -> None:
+    # A process started by "spawn" starts its own with "spawn" too; the rollup's
+    # workers start as they do under `xlplan rollup`: the platform's default.
+    multiprocessing.set_start_method(None, force=True)
     queue.put(_rollup(paths, folder, jobs, cache))
 
 

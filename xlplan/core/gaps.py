@@ -99,14 +99,20 @@ def _contact_note(row: Row, as_of: dt.date) -> str:
     return "never contacted" if days is None else f"last contact {days} days ago"
 
 
-def _flag_gap(plan: Plan, rules: Rules, flag: str, title: str) -> Gap | None:
-    people = [r for r in plan.rows("stakeholders") if r.get(flag) is True]
-    if not people:
+# A stakeholder row and whether it is engaged (``None`` when it has no name).
+_Person = tuple[Row, bool | None]
+
+
+def _flag_gap(
+    people: list[_Person], flag: str, title: str, as_of: dt.date
+) -> Gap | None:
+    flagged = [(row, engaged) for row, engaged in people if row.get(flag) is True]
+    if not flagged:
         return Gap(title, f"no stakeholder is flagged {title.lower()}")
-    if any(row_rules.engaged(r, plan.as_of, rules) for r in people):
+    if any(engaged for _, engaged in flagged):
         return None
-    person = people[0]
-    return Gap(f"{title} {person.get('name')}", _contact_note(person, plan.as_of))
+    person = flagged[0][0]
+    return Gap(f"{title} {person.get('name')}", _contact_note(person, as_of))
 
 
 def coverage_gaps(plan: Plan, rules: Rules) -> list[Gap]:
@@ -116,15 +122,19 @@ def coverage_gaps(plan: Plan, rules: Rules) -> list[Gap]:
     contacts, decision makers and approvers not engaged, business units with no
     engaged contact, and an executive sponsor missing on a Key account.
     """
+    people = [
+        (row, row_rules.engaged(row, plan.as_of, rules))
+        for row in plan.rows("stakeholders")
+    ]
     gaps = [
         gap
         for gap in (
-            _flag_gap(plan, rules, "is_economic_buyer", "Economic buyer"),
-            _flag_gap(plan, rules, "is_champion", "Champion"),
+            _flag_gap(people, "is_economic_buyer", "Economic buyer", plan.as_of),
+            _flag_gap(people, "is_champion", "Champion", plan.as_of),
         )
         if gap is not None
     ]
-    engaged = figures.engaged_contacts(plan, rules)
+    engaged = sum(1 for _, is_engaged in people if is_engaged is True)
     if engaged < rules.engaged_full:
         gaps.append(
             Gap(
@@ -133,32 +143,33 @@ def coverage_gaps(plan: Plan, rules: Rules) -> list[Gap]:
                 f"{rules.engaged_full} needed",
             )
         )
-    gaps += _deciders_not_engaged(plan, rules)
-    gaps += _units_without_contact(plan, rules)
+    gaps += _deciders_not_engaged(people, rules, plan.as_of)
+    gaps += _units_without_contact(people, plan)
     tier = plan.value("profile", "account_tier")
     if tier == "Key" and not figures.has_exec_sponsor(plan, rules):
         gaps.append(Gap("Executive sponsor", "a Key account has none on our team"))
     return gaps
 
 
-def _deciders_not_engaged(plan: Plan, rules: Rules) -> list[Gap]:
+def _deciders_not_engaged(
+    people: list[_Person], rules: Rules, as_of: dt.date
+) -> list[Gap]:
     deciders = rules.lists["buying_role"][:2]
     return [
-        Gap(f"{row['buying_role']} {row['name']}", _contact_note(row, plan.as_of))
-        for row in plan.rows("stakeholders")
-        if row.get("name") is not None
+        Gap(f"{row['buying_role']} {row['name']}", _contact_note(row, as_of))
+        for row, engaged in people
+        if engaged is False
         and row.get("buying_role") in deciders
         and not row.get("is_economic_buyer")
         and not row.get("is_champion")
-        and not row_rules.engaged(row, plan.as_of, rules)
     ]
 
 
-def _units_without_contact(plan: Plan, rules: Rules) -> list[Gap]:
+def _units_without_contact(people: list[_Person], plan: Plan) -> list[Gap]:
     reached = {
-        str(r.get("business_unit")).casefold()
-        for r in plan.rows("stakeholders")
-        if r.get("business_unit") and row_rules.engaged(r, plan.as_of, rules)
+        str(row.get("business_unit")).casefold()
+        for row, engaged in people
+        if engaged and row.get("business_unit")
     }
     return [
         Gap(f"Business unit {unit['name']}", "no engaged contact")
