@@ -205,6 +205,28 @@ def test_a_formula_typed_over_is_reported_as_disagreeing(pack):
     assert stale and "Engaged contacts" in stale[0].message
 
 
+def test_a_date_formula_typed_over_with_a_number_past_9999_is_reported(pack):
+    # Excel shows ##### for such a serial; comparing it once crashed the reader.
+    raw = PlanInput(
+        records={"plan": {"account_name": "Late Co", "plan_status": "Active"}},
+        tables={
+            "reviews": [{"date": dt.date(2026, 3, 2), "review_type": "Internal"}],
+            "team": [{"name": "Bo Rep"}],
+        },
+        as_of=AS_OF,
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(build_plan_workbook(pack, raw, today=AS_OF).content)
+    )
+    _set(book, "next_review_due", 3e6)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_plan(buffer.getvalue())
+    assert read.plan is not None
+    stale = [i for i in read.issues if i.code == "value.stale_result"]
+    assert stale and "Next review due: the workbook shows" in stale[0].message
+
+
 def test_a_deleted_sheet_or_table_is_reported_not_fatal(pack):
     read = read_plan(_edited(pack, lambda book: book.remove(book["KPIs"])), "p.xlsx")
     assert read.plan is not None

@@ -171,6 +171,10 @@ def _not_a_number(spec: FieldSpec, raw: Any) -> Finding:
     )
 
 
+# The serial after 31 Dec 9999, the last day Excel shows.
+LAST_SERIAL = 2958466
+
+
 def from_serial(serial: float, date1904: bool) -> dt.date:
     """The date of an Excel serial number in either date system."""
     base = EPOCH_1904 if date1904 else EXCEL_EPOCH
@@ -183,7 +187,7 @@ def _date(spec: FieldSpec, raw: Any, date1904: bool) -> tuple[Any, Finding | Non
     if isinstance(raw, dt.date):
         return raw, None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:
+        if 1 <= raw < LAST_SERIAL:
             return from_serial(raw, date1904), None
         return None, _not_a_date(spec, raw)
     if isinstance(raw, str):

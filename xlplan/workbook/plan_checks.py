@@ -17,7 +17,7 @@ from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.model.issues import Issue, Severity
 from xlplan.model.pack import FieldSpec, FieldType, SectionKind, SectionSpec
 from xlplan.model.plan import Plan
-from xlplan.workbook.coerce import ErrorValue, Finding, from_serial
+from xlplan.workbook.coerce import LAST_SERIAL, ErrorValue, Finding, from_serial
 
 if TYPE_CHECKING:
     from xlplan.core.rules import Rules
@@ -229,7 +229,9 @@ def _agrees(stored: Any, expected: Any, spec: FieldSpec, date1904: bool) -> bool
         if isinstance(stored, dt.datetime):
             stored = stored.date()
         if isinstance(stored, (int, float)):
-            stored = from_serial(stored, date1904)
+            # Past 31 Dec 9999 (or NaN) a serial is no date: Excel shows #####.
+            in_range = 1 <= stored < LAST_SERIAL
+            stored = from_serial(stored, date1904) if in_range else None
         return stored == expected
     if isinstance(expected, (int, float)) and isinstance(stored, (int, float)):
         return abs(float(stored) - float(expected)) <= 1e-9 * max(
