@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlplan.excel.columns import read_column
 from xlplan.model.pack import FieldSpec, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan, Row
 from xlplan.workbook.coerce import ErrorValue, Finding, coerce
+from xlplan.workbook.columns import read_column
 from xlplan.workbook.reader import apply_defaults
 
 EXCEL_ERRORS = frozenset(

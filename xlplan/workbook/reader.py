@@ -30,7 +30,8 @@ from xlplan.model.pack import (
 )
 from xlplan.model.plan import Plan
 from xlplan.workbook.build import META_SHEET
-from xlplan.workbook.coerce import ErrorValue, coerce
+from xlplan.workbook.coerce import ErrorValue, Finding, coerce
+from xlplan.workbook.columns import read_column
 from xlplan.workbook.files import OUTPUT_PROPERTY
 from xlplan.workbook.package import (
     Package,
@@ -158,6 +159,25 @@ class _Values:
             ):
                 filled.append(row)
         return filled
+
+    def columns(
+        self, sheet: str, rows: Sequence[int], cols: Sequence[int]
+    ) -> list[list[Any]]:
+        """The cells of ``rows`` in each of ``cols``, a list per column, errors put back."""
+        grid = self.grid(sheet)
+        height = len(grid)
+        lines = [grid[row] if row < height else [] for row in rows]
+        found = []
+        for col in cols:
+            cells = [line[col] if col < len(line) else None for line in lines]
+            found.append(cells)
+        errors = self._package.sheet_errors(sheet)
+        if errors:
+            for col, cells in zip(cols, found, strict=True):
+                for index, row in enumerate(rows):
+                    if (row, col) in errors:
+                        cells[index] = ErrorValue(errors[(row, col)])
+        return found
 
     def row_values(self, sheet: str, row: int, cols: Sequence[int]) -> list[Any]:
         """Several cells of one row (a table row), errors put back."""
@@ -374,12 +394,26 @@ class _Reader(PlanChecks):
         ]
         valued = [c for name, c in zip(names, cols, strict=True) if name != "id"]
         span = range(table.header_row + 1, last + 1)
-        for row in self.values.filled_rows(table.sheet, span, valued):
-            values = self.values.row_values(table.sheet, row, cols)
-            raws = dict(zip(names, values, strict=True))
+        lines = self.values.filled_rows(table.sheet, span, valued)
+        raws = self.values.columns(table.sheet, lines, cols)
+        findings: dict[int, list[tuple[int, Finding]]] = {}
+        values = []
+        for spec, col, cells in zip(inputs, cols, raws, strict=True):
+            read, found = self._column(spec, cells)
+            values.append(read)
+            for index, finding in found:
+                findings.setdefault(index, []).append((col, finding))
+        stored_columns = self.values.columns(
+            table.sheet, lines, [columns[spec.name] for spec in computed]
+        )
+        for index, (row, line) in enumerate(
+            zip(lines, zip(*values, strict=True), strict=True)
+        ):
             if row > table.last_row:
                 first = next(
-                    c for n, c in zip(names, cols, strict=True) if raws[n] is not None
+                    c
+                    for c, cells in zip(cols, raws, strict=True)
+                    if cells[index] is not None
                 )
                 self._problem(
                     "structure.row_below_table",
@@ -391,18 +425,35 @@ class _Reader(PlanChecks):
                     row,
                     first,
                 )
-            record = self._row(section, table.sheet, row, columns, raws)
+            for col, finding in findings.get(index, ()):
+                self._issue(finding, table.sheet, row, col)
+            record = dict(zip(names, line, strict=True))
+            apply_defaults(section.key, record)
+            record[SOURCE_ROW] = row
             rows.append(record)
             stored = [
-                (
-                    spec,
-                    self.values.cell(table.sheet, row, columns[spec.name]),
-                    columns[spec.name],
-                )
-                for spec in computed
+                (spec, cells[index], columns[spec.name])
+                for spec, cells in zip(computed, stored_columns, strict=True)
             ]
             self._stored_rows.append((section, record, table.sheet, row, stored))
         return rows
+
+    def _column(
+        self, spec: FieldSpec, cells: list[Any]
+    ) -> tuple[Sequence[Any], list[tuple[int, Finding]]]:
+        """A table column's values in ``spec``'s type, and the findings by line."""
+        choices = self._choices(spec)
+        date1904 = self.package.date1904
+
+        def convert(raw: Any) -> tuple[Any, Finding | None]:
+            return coerce(spec, raw, choices, date1904=date1904)
+
+        read = read_column(spec, cells, convert, frozenset(), tuple(choices))
+        if read is not None:
+            return read
+        pairs = [convert(cell) for cell in cells]
+        found = [(i, finding) for i, (_, finding) in enumerate(pairs) if finding]
+        return [value for value, _ in pairs], found
 
     def _last_row_below(self, table: Any, cols: list[int]) -> int:
         """The table's last row, or further down while rows just below hold values."""
@@ -412,30 +463,6 @@ class _Reader(PlanChecks):
         ):
             last += 1
         return last
-
-    def _row(
-        self,
-        section: SectionSpec,
-        sheet: str,
-        row: int,
-        columns: dict[str, int],
-        raws: dict[str, Any],
-    ) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, raw in raws.items():
-            if raw is None:
-                values[name] = None
-                continue
-            spec = section.field(name)
-            value, finding = coerce(
-                spec, raw, self._choices(spec), date1904=self.package.date1904
-            )
-            if finding:
-                self._issue(finding, sheet, row, columns[name])
-            values[name] = value
-        apply_defaults(section.key, values)
-        values[SOURCE_ROW] = row
-        return values
 
     def _grid(self, section: SectionSpec) -> list[dict[str, Any]]:
         located = self._locate(section)
