@@ -159,16 +159,19 @@ def read_all(
     results: dict[str, PlanRead] = {}
     size = max(1, min(CHUNK, -(-len(todo) // max(jobs, 1))))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    if jobs > 1 and chunks and (stored or len(chunks) > 1):
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = pool.map(_read_chunk, chunks)  # submits every chunk now
+    # Every read is kept for the whole rollup, as loaded reads are: the
+    # collector is paused while they pile up (see ``collector_paused``).
+    with collector_paused():
+        if jobs > 1 and chunks and (stored or len(chunks) > 1):
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                outputs = pool.map(_read_chunk, chunks)  # submits every chunk now
+                unusable = _load_stored(stored, cache, results, progress)
+                _collect(chunks, outputs, results, progress)
+        else:
             unusable = _load_stored(stored, cache, results, progress)
-            _collect(chunks, outputs, results, progress)
-    else:
-        unusable = _load_stored(stored, cache, results, progress)
-        _collect(chunks, map(_read_chunk, chunks), results, progress)
-    if unusable:
-        _collect([unusable], [_read_chunk(unusable)], results, progress)
+            _collect(chunks, map(_read_chunk, chunks), results, progress)
+        if unusable:
+            _collect([unusable], [_read_chunk(unusable)], results, progress)
     return [results[str(path)] for path in files]
 
 
@@ -182,13 +185,12 @@ def _load_stored(
     if cache is None or not stored:
         return []
     unusable: list[tuple[str, str, str | None]] = []
-    with collector_paused():
-        for name, key in stored:
-            read = cache.get(key, name)
-            if read is None:
-                unusable.append((name, key, str(cache.folder)))
-            else:
-                results[name] = read
+    for name, key in stored:
+        read = cache.get(key, name)
+        if read is None:
+            unusable.append((name, key, str(cache.folder)))
+        else:
+            results[name] = read
     if progress and len(stored) > len(unusable):
         progress(len(stored) - len(unusable))
     return unusable
