@@ -227,6 +227,24 @@ def test_a_date_formula_typed_over_with_a_number_past_9999_is_reported(pack):
     assert stale and "Next review due: the workbook shows" in stale[0].message
 
 
+def test_a_plan_whose_schema_was_edited_under_the_same_hash_gets_its_own_pack(pack):
+    raw = PlanInput(records={"plan": {"account_name": "Own Pack Co"}}, as_of=AS_OF)
+    content = build_plan_workbook(pack, raw, today=AS_OF).content
+    first = read_plan(content)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for key, value in book["_xlplan"].iter_rows(max_col=2):
+        if key.value == "schema_1":
+            value.value = value.value.replace('"help": "', '"help": "Edited: ', 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    second = read_plan(buffer.getvalue())
+    assert second.meta["pack_hash"] == first.meta["pack_hash"]
+    helps = lambda read: [f.help for s in read.pack.sections for f in s.fields]  # noqa: E731
+    assert not any(h.startswith("Edited: ") for h in helps(first))
+    assert any(h.startswith("Edited: ") for h in helps(second))
+
+
 def test_a_deleted_sheet_or_table_is_reported_not_fatal(pack):
     read = read_plan(_edited(pack, lambda book: book.remove(book["KPIs"])), "p.xlsx")
     assert read.plan is not None

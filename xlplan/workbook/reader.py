@@ -43,8 +43,9 @@ from xlplan.workbook.package import (
 from xlplan.workbook.plan_checks import SOURCE_ROW, PlanChecks
 
 Grid = list[list[Any]]
-# Packs parsed from plans, by content hash: a portfolio's plans share a few.
-_PACKS: dict[str, Pack] = {}
+# Packs parsed from plans, by recorded hash and schema text: a portfolio's
+# plans share a few.
+_PACKS: dict[tuple[str, str], Pack] = {}
 IDENTITY_FIELDS = {
     "plan_id",
     "account_name",
@@ -570,15 +571,18 @@ def pack_of_plan(meta: Mapping[str, str]) -> Pack:
     """The pack a plan was built from, from the facts of its hidden ``_xlplan`` sheet.
 
     ``meta`` maps the sheet's keys to its values (``pack_hash``,
-    ``schema_chunks``, ``schema_1`` ...). Each pack is parsed once per pack
-    hash. Raises ``PlanFileError`` when the schema is lost or unusable.
+    ``schema_chunks``, ``schema_1`` ...). Each pack is parsed once per
+    schema text and recorded hash: a hash alone would hand a plan whose
+    hidden sheet was edited (or copied from another build) someone else's
+    pack. Raises ``PlanFileError`` when the schema is lost or unusable.
     """
     key = meta.get("pack_hash", "")
-    if key and key in _PACKS:
-        return _PACKS[key]
     try:
         chunks = int(meta.get("schema_chunks", "0"))
-        documents = json.loads("".join(meta[f"schema_{i + 1}"] for i in range(chunks)))
+        text = "".join(meta[f"schema_{i + 1}"] for i in range(chunks))
+        if (key, text) in _PACKS:
+            return _PACKS[(key, text)]
+        documents = json.loads(text)
     except (KeyError, ValueError):
         raise PlanFileError(
             "plan.pack_missing",
@@ -601,6 +605,5 @@ def pack_of_plan(meta: Mapping[str, str]) -> Pack:
             hint="Rebuild the plan with a valid pack.",
         ) from None
     pack = replace(pack, content_hash=key)
-    if key:
-        _PACKS[key] = pack
+    _PACKS[(key, text)] = pack
     return pack
