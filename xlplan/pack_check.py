@@ -17,7 +17,15 @@ from xlplan.core import completeness, health
 from xlplan.core.refs import Refs
 from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.core.rules import Rules, ScoringKeyError, rules_from_pack
-from xlplan.model.pack import FieldType, Pack, PackProblem, SectionKind, SectionSpec
+from xlplan.model.pack import (
+    FieldType,
+    Pack,
+    PackProblem,
+    SectionKind,
+    SectionSpec,
+    generated_names,
+    list_range,
+)
 
 REQUIRED_SECTIONS = {
     "plan": SectionKind.SINGLE,
@@ -85,7 +93,7 @@ class _RecordingRefs(Refs):
 
     def list_range(self, list_name: str) -> str:
         self.lists.add(list_name)
-        return f"list_{list_name}"
+        return list_range(list_name)
 
 
 def fields_the_rules_read(rules: Rules) -> _RecordingRefs:
@@ -198,6 +206,7 @@ def _check_sections(pack: Pack, add: Add) -> None:
         if s.kind is SectionKind.SINGLE
         for f in s.fields
     }
+    generated = generated_names(pack)
     for section in pack.sections:
         if section.table and section.table.casefold() in names:
             add(
@@ -206,6 +215,23 @@ def _check_sections(pack: Pack, add: Add) -> None:
                 f"table name '{section.table}' is also a field's defined name.",
                 "Excel needs table names and defined names to differ: rename the table.",
             )
+        if section.table and section.table.casefold() in generated:
+            add(
+                "schema.yaml",
+                f"sections[{section.key}].table",
+                f"table name '{section.table}' is the name xlplan gives "
+                f"{generated[section.table.casefold()]} in every plan.",
+                "rename the table.",
+            )
+        for spec in section.fields if section.kind is SectionKind.SINGLE else ():
+            if spec.name.casefold() in generated:
+                add(
+                    "schema.yaml",
+                    f"sections[{section.key}].fields[{spec.name}]",
+                    f"a single field becomes a defined name, and '{spec.name}' is the "
+                    f"name xlplan gives {generated[spec.name.casefold()]} in every plan.",
+                    "rename the field.",
+                )
 
 
 def _check_computed(pack: Pack, add: Add) -> None:

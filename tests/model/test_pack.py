@@ -188,6 +188,28 @@ def _edit(folder: Path, file: str, change) -> None:
             "schema.yaml",
             "sections[team].table",
         ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][2].update(table="Ref_Team"),
+            "schema.yaml",
+            "sections[team].table",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][0]["fields"].append(
+                {"name": "xlplan_pack", "type": "str"}
+            ),
+            "schema.yaml",
+            "sections[plan].fields[xlplan_pack]",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][0]["fields"].append(
+                {"name": "list_level", "type": "str"}
+            ),
+            "schema.yaml",
+            "sections[plan].fields[list_level]",
+        ),
     ],
 )
 def test_check_names_file_key_and_fix(

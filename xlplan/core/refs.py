@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xlplan.model.pack import SectionSpec
+from xlplan.model.pack import SectionSpec, list_range
 
 
 class Refs:
@@ -42,4 +42,4 @@ class Refs:
 
     def list_range(self, list_name: str) -> str:
         """The defined name over a value list on the hidden Lists sheet."""
-        return f"list_{list_name}"
+        return list_range(list_name)

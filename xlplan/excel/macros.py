@@ -20,8 +20,7 @@ from xlplan.core.rules import Rules
 from xlplan.errors import DeckExportError, WorkbookShapeError
 from xlplan.excel.cells import CellsRead, read_cells
 from xlplan.excel.functions import UnusablePack, current_pack, pack_cache
-from xlplan.model.pack import Pack, SectionKind
-from xlplan.workbook.insights import PACK_RANGE
+from xlplan.model.pack import PACK_RANGE, Pack, SectionKind
 
 log = logging.getLogger(__name__)
 

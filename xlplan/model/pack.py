@@ -154,6 +154,33 @@ class Pack:
         return self.section(section).field(name)
 
 
+# The defined names a plan workbook has besides its single fields' own: the
+# hidden sheet's pack block, each table's column of row names (the drop-downs
+# of reference cells) and each value list (the drop-downs of list cells).
+PACK_RANGE = "xlplan_pack"
+
+
+def ref_range(section_key: str) -> str:
+    """The defined name over a table's row names, which reference cells pick from."""
+    return f"ref_{section_key}"
+
+
+def list_range(list_name: str) -> str:
+    """The defined name over a value list on the hidden Lists sheet."""
+    return f"list_{list_name}"
+
+
+def generated_names(pack: Pack) -> dict[str, str]:
+    """The names xlplan defines in a plan of ``pack`` for itself, casefolded, with what each names."""
+    names = {PACK_RANGE.casefold(): "the hidden sheet's pack block"}
+    for section in pack.sections:
+        if section.kind is SectionKind.TABLE:
+            names[ref_range(section.key).casefold()] = f"the row names of {section.key}"
+    for name in pack.lists:
+        names[list_range(name).casefold()] = f"the list {name}"
+    return names
+
+
 @dataclass(frozen=True)
 class PackProblem:
     """One broken rule in a pack file: where it is and how to fix it."""

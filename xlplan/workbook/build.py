@@ -31,7 +31,16 @@ from xlplan.core.registry import (
     FIELDS,
 )
 from xlplan.core.rules import Rules, rules_from_pack
-from xlplan.model.pack import FieldSpec, FieldType, Pack, SectionKind, SectionSpec
+from xlplan.model.pack import (
+    PACK_RANGE,
+    FieldSpec,
+    FieldType,
+    Pack,
+    SectionKind,
+    SectionSpec,
+    list_range,
+    ref_range,
+)
 from xlplan.model.plan import Plan
 from xlplan.workbook.cells import (
     HEADER_ROW,
@@ -46,7 +55,7 @@ from xlplan.workbook.cells import (
 from xlplan.workbook.cover import CoverBlocks
 from xlplan.workbook.files import WORKBOOK_OPTIONS
 from xlplan.workbook.inputs import PlanInput, to_plan
-from xlplan.workbook.insights import PACK_RANGE, add_insights_sheet
+from xlplan.workbook.insights import add_insights_sheet
 from xlplan.workbook.styles import Styles, column_width
 
 log = logging.getLogger(__name__)
@@ -354,7 +363,7 @@ class _Builder(CoverBlocks):
         label_field = section.label_field or section.fields[1].name
         label_col = left + [f.name for f in section.fields].index(label_field)
         self.book.define_name(
-            f"ref_{section.key}",
+            ref_range(section.key),
             f"={quote_sheet(section.sheet)}!{absolute(top + 1, label_col)}:{absolute(last, label_col)}",
         )
 
@@ -548,7 +557,7 @@ class _Builder(CoverBlocks):
                 sheet.write_string(row, col, value)
             letter = xl_col_to_name(col)
             self.book.define_name(
-                f"list_{name}",
+                list_range(name),
                 f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
             )
 

@@ -8,7 +8,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from xlplan.model.pack import FieldSpec, FieldType
+from xlplan.model.pack import FieldSpec, FieldType, list_range, ref_range
 from xlplan.workbook.styles import Styles
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -19,14 +19,14 @@ def validation_for(spec: FieldSpec) -> dict[str, Any]:
     if spec.type is FieldType.ENUM:
         return {
             "validate": "list",
-            "source": f"=list_{spec.list_name}",
+            "source": f"={list_range(spec.list_name or '')}",
             "error_title": "Pick from the list",
             "error_message": f"{spec.label}: choose a value from the drop-down."[:255],
         }
     if spec.type is FieldType.REF:
         return {
             "validate": "list",
-            "source": f"=ref_{spec.ref_to}",
+            "source": f"={ref_range(spec.ref_to or '')}",
             "error_type": "information" if spec.multi else "warning",
             "error_title": "Not in the list",
             "error_message": f"{spec.label}: this name is not on the referenced sheet yet."[

@@ -17,14 +17,13 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from xlplan.core.sections import SECTIONS
-from xlplan.model.pack import Pack, SectionKind
+from xlplan.model.pack import PACK_RANGE, Pack, SectionKind
 from xlplan.workbook.cells import absolute, quote_sheet
 from xlplan.workbook.styles import Styles
 
 INSIGHTS_SHEET = "Insights"
 # The hidden _xlplan sheet's facts and schema as one range (defined with the
 # sheet): passed to every function, which reads the plan through that pack.
-PACK_RANGE = "xlplan_pack"
 NEEDS_ADD_IN = "needs the xlplan add-in"
 FIRST_ROW = 4
 
