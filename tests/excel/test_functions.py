@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from tests.conftest import AS_OF
@@ -221,3 +223,29 @@ def test_every_function_and_argument_has_help_for_the_function_wizard():
         names = {("*" if p.kind is p.VAR_POSITIONAL else "") + p.name for p in params}
         assert set(f.ARG_HELP[function.__name__]) == names, function.__name__
         assert all(len(text) <= 255 for text in f.ARG_HELP[function.__name__].values())
+
+
+def test_a_first_read_runs_no_garbage_collection_and_leaves_the_collector_on(
+    built, pack
+):
+    """The add-in's Python keeps every plan read; a collection walks them all."""
+    content, _ = built["halvorsen-logistics"]
+    ranges = as_excel_sends(
+        plan_ranges(content, pack, ALL_SECTIONS), **SHAPES["datetimes, None blanks"]
+    )
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    f.clear_caches()
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        f.xlplan_next_actions(10, *ranges)
+        f.xlplan_plan_check(10, *ranges)
+    finally:
+        gc.callbacks.remove(count)
+    assert collections == []
+    assert gc.isenabled()

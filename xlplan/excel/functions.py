@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 
+from xlplan.collector import collector_paused
 from xlplan.core import gaps, next_actions, portfolio, rates
 from xlplan.core.completeness import (
     SECTION_READS,
@@ -244,12 +245,16 @@ def _answering_for_the_pack(
     """``f``, answering with the reason in its cell when the pack block is unusable.
 
     A list function (``listed``) gives the reason as the first of its ``rows``.
+    The collector is paused while ``f`` reads ranges into plans it keeps
+    (``collector_paused``): the add-in's Python holds every plan read, and
+    each full collection walked them all.
     """
 
     @functools.wraps(f)
     def call(*arguments: Any) -> Any:
         try:
-            return f(*arguments)
+            with collector_paused():
+                return f(*arguments)
         except UnusablePack as exc:
             return _column([str(exc)], arguments[0]) if listed else str(exc)
 

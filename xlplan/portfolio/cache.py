@@ -18,7 +18,6 @@ write to. A file that cannot be loaded is read again.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import io
 import itertools
@@ -29,13 +28,13 @@ import pickle
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 import xlplan
+from xlplan.collector import collector_paused
 from xlplan.core.rules import Rules
 from xlplan.model.pack import Pack
 from xlplan.portfolio.rollup import PlanEntry
@@ -85,30 +84,6 @@ def default_cache_dir() -> Path:
     """The user's cache folder for xlplan."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "xlplan" / "reads"
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector kept out of a block that loads, and keeps, much.
-
-    Unpickling 2,000 cached plans or entries makes a few hundred thousand
-    containers, all kept for the whole rollup, and no garbage. Left on, the
-    collector runs again and again on the way, each time walking everything
-    loaded so far, and its first run after a pause walks every new container
-    once more. So it is paused while loading, and what was loaded then goes
-    straight to the oldest generation (frozen, then unfrozen), which only
-    full collections walk. Objects a caller froze are left as they are.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _make_private_folder(folder: Path) -> None:

@@ -15,8 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlplan.collector import collector_paused
 from xlplan.model.issues import Issue, Severity
-from xlplan.portfolio.cache import ReadCache, collector_paused, file_key
+from xlplan.portfolio.cache import ReadCache, file_key
 from xlplan.portfolio.rollup import PlanVersion, version_of
 from xlplan.workbook.checking import find_plan_files
 from xlplan.workbook.reader import PlanRead, read_plan
