@@ -26,7 +26,7 @@ from xlplan.model.pack import FieldSpec, Pack, SectionKind, SectionSpec
 from xlplan.model.plan import Plan, Row
 from xlplan.workbook.coerce import ErrorValue, Finding, coerce
 from xlplan.workbook.columns import read_column
-from xlplan.workbook.reader import apply_defaults
+from xlplan.workbook.reader import apply_defaults, defaults_for
 
 EXCEL_ERRORS = frozenset(
     {
@@ -88,7 +88,23 @@ def as_grid(value: Any) -> list[list[Any]]:
 
 
 def _key(text: Any) -> str:
+    """A label as matched: no spaces or required-mark ``*`` around, any case.
+
+    Kept per label (and type: ``1``, ``1.0`` and ``True`` are told apart), as
+    the same header cells come with every call; a cell Python cannot hash is
+    worked out each time.
+    """
+    try:
+        return _kept_key(text)
+    except TypeError:
+        return _label_key(text)
+
+
+def _label_key(text: Any) -> str:
     return str(text).strip().rstrip("*").strip().casefold() if text else ""
+
+
+_kept_key = functools.lru_cache(maxsize=4096, typed=True)(_label_key)
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,8 @@ class _Layout:
     singles: dict[str, tuple[SectionSpec, FieldSpec]]
     headers: dict[str, list[SectionSpec]]
     tables: tuple[SectionSpec, ...]
+    # section key -> its input fields by label
+    inputs: dict[str, dict[str, FieldSpec]]
 
 
 _LAYOUTS: dict[int, tuple[Pack, _Layout]] = {}
@@ -127,12 +145,16 @@ def _make_layout(pack: Pack) -> _Layout:
             labels += list(pack.lists.get("offerings", ()))
         for label in labels:
             headers.setdefault(_key(label), []).append(section)
-    return _Layout(singles, headers, tuple(tables))
+    inputs = {
+        section.key: {_key(f.label): f for f in section.input_fields}
+        for section in tables
+    }
+    return _Layout(singles, headers, tuple(tables), inputs)
 
 
 def _table_section(header: Sequence[Any], layout: _Layout) -> SectionSpec | None:
     """The table whose labels the header row matches best (at least 60%)."""
-    keys = [_key(h) for h in header if _key(h)]
+    keys = [key for key in map(_key, header) if key]
     votes: dict[str, int] = {}
     for key in keys:
         for section in layout.headers.get(key, ()):
@@ -209,7 +231,7 @@ class _Collector:
     def _columns(
         self, section: SectionSpec, header: list[Any]
     ) -> list[FieldSpec | None]:
-        by_label = {_key(f.label): f for f in section.input_fields}
+        by_label = self.layout.inputs[section.key]
         return [by_label.get(_key(h)) for h in header]
 
     def _table(self, section: SectionSpec, grid: list[list[Any]]) -> None:
@@ -264,7 +286,7 @@ class _Collector:
         used = [(i, spec) for i, spec in enumerate(columns) if spec is not None]
         names = [spec.name for _, spec in used]
         body = grid[1:]
-        if len(set(names)) < len(names) or any(len(r) != len(grid[0]) for r in body):
+        if len(set(names)) < len(names) or set(map(len, body)) - {len(grid[0])}:
             return None
         cells = list(zip(*body, strict=True)) if body else [()] * len(columns)
         values, found = [], []
@@ -308,14 +330,17 @@ def _rows(
 ) -> list[Row | None]:
     """Each line's row from the table's field columns; ``None`` when blank but the id."""
     at = names.index("id") if "id" in names else None
+    valued = len(names) - (at is not None)
+    fill = defaults_for(section)
     found: list[Row | None] = []
     for values in zip(*columns, strict=True):
         blanks = values.count(None) - (at is not None and values[at] is None)
-        if blanks == len(names) - (at is not None):
+        if blanks == valued:
             found.append(None)
             continue
         row = dict(zip(names, values, strict=True))
-        apply_defaults(section, row)
+        if fill is not None:
+            fill(row)
         found.append(row)
     return found
 

@@ -60,6 +60,7 @@ T = TypeVar("T")
 # compares equal to one of them has its type: text, blanks, dates and times.
 _EQUAL_ONLY_TO_OWN_TYPE = frozenset({str, type(None), dt.date, dt.datetime, dt.time})
 _ZONED = (dt.datetime, dt.time)
+_ZONE = operator.attrgetter("tzinfo")
 RANGES_KEPT = 64
 SAME_SHAPE_KEPT = 4
 PLANS_KEPT = 16
@@ -212,11 +213,11 @@ def _zoned(grid: list[list[Any]]) -> bool:
     """True when a cell of ``grid`` is a date-time or time with a time zone."""
     cells = list(itertools.chain.from_iterable(grid))
     types = list(map(type, cells))
-    return any(
-        value.tzinfo is not None
-        for kind in _ZONED
-        for value in _of_type(cells, types, kind)
+    zones = map(
+        _ZONE,
+        itertools.chain.from_iterable(_of_type(cells, types, kind) for kind in _ZONED),
     )
+    return any(map(operator.is_not, zones, itertools.repeat(None)))
 
 
 def _kept(

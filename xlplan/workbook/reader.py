@@ -407,6 +407,7 @@ class _Reader(PlanChecks):
         stored_columns = self.values.columns(
             table.sheet, lines, [columns[spec.name] for spec in computed]
         )
+        fill = defaults_for(section.key)
         for index, (row, line) in enumerate(
             zip(lines, zip(*values, strict=True), strict=True)
         ):
@@ -429,7 +430,8 @@ class _Reader(PlanChecks):
             for col, finding in findings.get(index, ()):
                 self._issue(finding, table.sheet, row, col)
             record = dict(zip(names, line, strict=True))
-            apply_defaults(section.key, record)
+            if fill is not None:
+                fill(record)
             record[SOURCE_ROW] = row
             rows.append(record)
             stored = [
@@ -543,19 +545,44 @@ def _unescaped(value: Any) -> Any:
 
 def apply_defaults(section: str, values: dict[str, Any]) -> None:
     """Defaults that depend on another cell, applied where the cell is blank."""
-    if section == "actions":
-        has_outside = bool(values.get("outside_stakeholders"))
-        if values.get("acceptance") is None:
-            values["acceptance"] = "Proposed" if has_outside else "Not needed"
-        if values.get("client_visible") is None:
-            values["client_visible"] = has_outside
-    if (
-        section in ("goals", "opportunities", "kpis")
-        and values.get("client_visible") is None
-    ):
+    fill = defaults_for(section)
+    if fill is not None:
+        fill(values)
+
+
+def defaults_for(section: str) -> Callable[[dict[str, Any]], None] | None:
+    """What fills a row's blank cells in ``section``; ``None`` where nothing does.
+
+    Readers of many rows look it up once per table, not once per row.
+    """
+    return _DEFAULTS.get(section)
+
+
+def _action_defaults(values: dict[str, Any]) -> None:
+    has_outside = bool(values.get("outside_stakeholders"))
+    if values.get("acceptance") is None:
+        values["acceptance"] = "Proposed" if has_outside else "Not needed"
+    if values.get("client_visible") is None:
+        values["client_visible"] = has_outside
+
+
+def _internal_by_default(values: dict[str, Any]) -> None:
+    if values.get("client_visible") is None:
         values["client_visible"] = False
-    if section == "swot" and values.get("about_relationship") is None:
+
+
+def _swot_defaults(values: dict[str, Any]) -> None:
+    if values.get("about_relationship") is None:
         values["about_relationship"] = False
+
+
+_DEFAULTS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "actions": _action_defaults,
+    "goals": _internal_by_default,
+    "opportunities": _internal_by_default,
+    "kpis": _internal_by_default,
+    "swot": _swot_defaults,
+}
 
 
 def plan_facts(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
