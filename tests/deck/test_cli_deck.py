@@ -95,6 +95,31 @@ def test_internal_deck_shows_the_plan_place_in_a_rollup(
     assert any(t.startswith("#") and "of 2" in t for t in texts)
 
 
+def test_a_portfolio_among_the_plans_is_skipped_and_refused_alone(
+    plans: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    plan = folder / f"{RICH_SAMPLE}.xlsx"
+    plan.write_bytes((plans / plan.name).read_bytes())
+    portfolio = folder / "portfolio.xlsx"
+    rolled = _run("rollup", str(plan), "-o", str(portfolio), "--no-cache")
+    assert rolled.exit_code == 0, rolled.output
+
+    out = tmp_path / "decks"
+    result = _run("deck", str(folder), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert f"skipped: {portfolio} is a report xlplan wrote" in result.output
+    assert "1 of 1 decks written" in result.output
+    assert "1 xlplan report skipped" in result.output
+    assert [p.name for p in out.glob("*.pptx")] == [f"{RICH_SAMPLE}.pptx"]
+
+    alone = _run("deck", str(portfolio), "-o", str(tmp_path / "portfolio.pptx"))
+    assert alone.exit_code == 1
+    assert "not a plan" in alone.output and "takes plan workbooks" in alone.output
+    assert not (tmp_path / "portfolio.pptx").exists()
+
+
 def test_a_missing_template_is_a_clear_error(plans: Path, tmp_path: Path) -> None:
     result = _run(
         "deck",

@@ -535,6 +535,61 @@ def test_an_export_folder_naming_a_file_is_refused_before_writing(
 
 
 @pytest.mark.parametrize(
+    "options",
+    [
+        ("--json", "p.xlsx"),
+        ("--history", "p.xlsx"),
+        ("--json", "./sub/../p.xlsx"),
+    ],
+)
+def test_two_options_naming_one_file_are_refused_before_reading(
+    plans_dir, tmp_path, monkeypatch, options
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+
+    result = _rollup(plans_dir, "-o", "p.xlsx", *options, "--force")
+
+    assert result.exit_code == 1
+    assert f"-o and {options[0]} both name " in result.output
+    assert "Give each output its own file." in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--json", "--csv", "--parquet"])
+def test_an_output_below_a_file_is_refused_before_reading(
+    plans_dir, tmp_path, monkeypatch, option
+):
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("mine")
+    target = "notes.txt/out.xlsx" if option in ("-o", "--json") else "notes.txt/sub"
+    options = ["-o", "p.xlsx", option, target] if option != "-o" else ["-o", target]
+
+    result = _rollup(plans_dir, *options)
+
+    assert result.exit_code == 1, result.output
+    assert "notes.txt is a file, not a folder." in result.output
+    assert f"Give {option} a path inside a folder." in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert Path("notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("option", ["-o", "--json"])
+def test_no_output_replaces_a_plan_even_with_force(plans_dir, tmp_path, option):
+    plan = tmp_path / "halvorsen-logistics.xlsx"
+    plan.write_bytes((plans_dir / plan.name).read_bytes())
+    before = plan.read_bytes()
+    others = ["-o", str(tmp_path / "p.xlsx")] if option != "-o" else []
+
+    result = _rollup(plans_dir, *others, option, str(plan), "--force")
+
+    assert result.exit_code == 1
+    assert f"{plan} is a plan workbook; {option} would replace it." in result.output
+    assert plan.read_bytes() == before
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.parametrize(
     ("option", "example"),
     [
         ("-o", "portfolio.xlsx"),

@@ -102,13 +102,22 @@ def deck(
         raise click.UsageError("no plan workbooks found in the given paths.")
     results = render_decks(sources, output, request, jobs=jobs or os.cpu_count() or 1)
     failed = [r for r in results if r.error]
+    skipped = [r for r in results if r.skipped]
     for result in results:
         if result.error:
             click.echo(f"  failed: {result.error}", err=True)
+        elif result.skipped:
+            click.echo(f"  skipped: {result.skipped}")
         else:
             click.echo(f"  {result.output}: {result.slides} slides")
+    plans_found = len(results) - len(skipped)
     click.echo(
-        f"{len(results) - len(failed)} of {len(results)} decks written to {output}"
+        f"{plans_found - len(failed)} of {plans_found} decks written to {output}"
+        + (f" ({_reports(len(skipped))} skipped)" if skipped else "")
     )
     if failed:
         raise SystemExit(1)
+
+
+def _reports(count: int) -> str:
+    return f"{count} xlplan report" + ("" if count == 1 else "s")

@@ -30,6 +30,14 @@ class DeckPlanError(XlplanError):
     """A plan file cannot be turned into a deck."""
 
 
+class NotAPlanToRender(DeckPlanError):
+    """A workbook xlplan wrote that is no plan (a portfolio, a review).
+
+    Named on its own, it is an error; met in a folder of plans, it is passed
+    over with a note, as the rollup passes it over.
+    """
+
+
 @dataclass(frozen=True)
 class DeckRequest:
     """What to render: audience, template, deck pack and an optional rollup."""
@@ -49,6 +57,7 @@ class DeckResult:
     output: Path | None = None
     slides: int = 0
     error: str = ""
+    skipped: str = ""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -78,6 +87,12 @@ def _render_one(source: Path, output: Path, request: DeckRequest) -> DeckResult:
             hint="Check the path and that the file is not open elsewhere.",
         ) from None
     read = read_plan(content, str(source))
+    if read.issues and read.issues[0].code == "file.xlplan_output":
+        raise NotAPlanToRender(
+            f"{source} is a report xlplan wrote (a portfolio or a review), not a plan.",
+            hint="`xlplan deck` takes plan workbooks; give it a plan file or a "
+            "folder of plans.",
+        )
     if read.plan is None or read.pack is None:
         reason = read.issues[0].message if read.issues else "not a plan workbook"
         raise DeckPlanError(
@@ -186,6 +201,8 @@ def _guarded_task(task: tuple[Path, Path, DeckRequest]) -> DeckResult:
 def _guarded(source: Path, output: Path, request: DeckRequest) -> DeckResult:
     try:
         return _render_one(source, output, request)
+    except NotAPlanToRender as skipped:
+        return DeckResult(source, skipped=skipped.message)
     except XlplanError as error:
         return DeckResult(source, error=str(error))
 

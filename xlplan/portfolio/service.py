@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from xlplan.portfolio.rollup import (
 )
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
 from xlplan.workbook.files import write_atomic
-from xlplan.workbook.reader import PlanRead
+from xlplan.workbook.reader import PlanRead, holds_a_plan
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The tables --csv and --parquet write, one file each, in this order.
@@ -141,6 +142,37 @@ def _check_kinds(request: RollupRequest) -> None:
                 f"{folder} is a file; {option} names the folder to write into.",
                 hint=f"Choose another {option} folder.",
             )
+    named = output_files(request)
+    if request.history is not None:
+        named.append(("--history", request.history))
+    _check_distinct(named)
+    for option, path in named:
+        if path.is_file() and holds_a_plan(path):
+            raise OutputWriteError(
+                f"{path} is a plan workbook; {option} would replace it.",
+                hint=f"Give {option} the name of a new file, or of an earlier "
+                "output, outside the plans.",
+            )
+    for option, path in named:
+        blocking = next((p for p in path.parents if p.exists()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise OutputWriteError(
+                f"{path} cannot be written: {blocking} is a file, not a folder.",
+                hint=f"Give {option} a path inside a folder.",
+            )
+
+
+def _check_distinct(named: Sequence[tuple[str, Path]]) -> None:
+    """Refuse two options naming one file: the second would replace the first."""
+    seen: dict[Path, str] = {}
+    for option, path in named:
+        key = Path(os.path.normcase(path.resolve()))
+        if key in seen and seen[key] != option:
+            raise OutputWriteError(
+                f"{seen[key]} and {option} both name {path}.",
+                hint="Give each output its own file.",
+            )
+        seen.setdefault(key, option)
 
 
 def output_files(request: RollupRequest) -> list[tuple[str, Path]]:

@@ -82,7 +82,7 @@ def write_atomic(
     if path.exists() and not force:
         raise OutputExistsError(
             f"{path} already exists.",
-            hint="Pass --force to replace it, or choose another output folder.",
+            hint="Pass --force to replace it, or choose another name or folder.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:

@@ -17,6 +17,7 @@ import json
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from xlplan.core.rules import ScoringKeyError, rules_from_pack
@@ -507,6 +508,19 @@ class _Reader(PlanChecks):
         return cells
 
     # -------------------------------------------------------------- checks
+
+
+def holds_a_plan(path: Path) -> bool:
+    """True when ``path`` is a workbook with a plan's hidden sheet.
+
+    Outputs are checked with it: no option, ``--force`` or not, may replace
+    a rep's plan.
+    """
+    try:
+        with zipfile.ZipFile(path) as zipped:
+            return META_SHEET in read_package(zipped, error_sheets=set()).sheets
+    except (OSError, zipfile.BadZipFile, PlanFileError):
+        return False
 
 
 def _not_a_plan(zipped: zipfile.ZipFile) -> PlanFileError:
