@@ -191,6 +191,20 @@ def test_diff_workbook_for_a_quarterly_review(history, tmp_path, diff):
     assert again.exit_code == 1 and "--force" in again.output
 
 
+def test_the_review_workbook_never_replaces_a_plan(history, tmp_path):
+    plan = tmp_path / "halvorsen-logistics.xlsx"
+    plan.write_bytes((history["second"] / plan.name).read_bytes())
+    before = plan.read_bytes()
+
+    result = CliRunner().invoke(
+        main, ["diff", str(history["db"]), "-o", str(plan), "--force"]
+    )
+
+    assert result.exit_code == 1
+    assert f"{plan} is a plan workbook; -o would replace it." in result.output
+    assert plan.read_bytes() == before
+
+
 @requires_libreoffice
 @pytest.mark.libreoffice
 def test_the_review_workbook_opens_in_libreoffice(history, tmp_path):

@@ -275,13 +275,20 @@ def diff(
     from xlplan.packs import load_pack
     from xlplan.workbook.files import write_atomic
 
-    if output is not None and output.exists() and not force:
-        from xlplan.errors import OutputExistsError
+    if output is not None and output.exists():
+        from xlplan.errors import OutputExistsError, OutputWriteError
+        from xlplan.workbook.reader import holds_a_plan
 
-        raise OutputExistsError(
-            f"{output} already exists.",
-            hint="Pass --force to replace it, or choose another -o.",
-        )
+        if holds_a_plan(output):
+            raise OutputWriteError(
+                f"{output} is a plan workbook; -o would replace it.",
+                hint="Give -o the name of a new file.",
+            )
+        if not force:
+            raise OutputExistsError(
+                f"{output} already exists.",
+                hint="Pass --force to replace it, or choose another -o.",
+            )
     pack = load_pack(pack_dir)
     changes = diff_history(history, since, until, pack)
     if output is not None:
