@@ -11,6 +11,7 @@ import logging
 import os
 import pickle
 import random
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace as dc_replace
@@ -658,6 +659,7 @@ def test_cache_folders_and_files_are_the_user_s_only(
         [
             KEYS_FILE,
             ENTRIES_FILE,
+            cache_module.PRUNED_FILE,
             *(f"{content_key(f.read_bytes())}.pickle" for f in files),
         ]
     )
@@ -706,3 +708,73 @@ def test_a_writable_cache_folder_is_not_warned(pack, files, tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         _rollup(files[0].parent, tmp_path / "p.xlsx", pack, AS_OF, tmp_path / "c")
     assert caplog.records == []
+
+
+DAY = 24 * 60 * 60
+
+
+def _aged(path: Path, days: float) -> Path:
+    then = path.stat().st_mtime - days * DAY
+    os.utime(path, (then, then))
+    return path
+
+
+def test_reads_unused_for_months_and_old_temporary_files_are_pruned(files, tmp_path):
+    folder = tmp_path / "cache"
+    cache = ReadCache(folder)
+    gather.read_all(files, 1, cache=cache)
+    old_read, recent_read = (
+        Path(cache._path(content_key(f.read_bytes()))) for f in files
+    )
+    _aged(old_read, cache_module.READS_KEPT_DAYS + 1)
+    _aged(recent_read, cache_module.READS_KEPT_DAYS - 1)
+    killed = old_read.parent / "abc.999.tmp"
+    killed.write_bytes(b"cut short")
+    _aged(killed, 2)
+    writing = folder / ".portfolio-entries.pickle.x1y2.tmp"
+    writing.write_bytes(b"being written")
+    other = folder / "notes.txt"
+    other.write_text("not the cache's")
+    _aged(other, 400)
+
+    assert cache_module.prune_cache(folder) == 2
+    assert not old_read.exists() and not killed.exists()
+    assert recent_read.exists() and writing.exists() and other.exists()
+
+    # Once a day at most: the same day finds nothing to do, a day later it
+    # looks, and the read and the temporary file are now old enough to go.
+    _aged(recent_read, 2)
+    assert cache_module.prune_cache(folder) == 0 and recent_read.exists()
+    assert cache_module.prune_cache(folder, now=time.time() + 1.5 * DAY) == 2
+    assert not recent_read.exists() and not writing.exists() and other.exists()
+
+
+def test_a_read_a_run_loads_is_kept_as_used(files, tmp_path):
+    folder = tmp_path / "cache"
+    cache = ReadCache(folder)
+    gather.read_all(files, 1, cache=cache)
+    reads = [Path(cache._path(content_key(f.read_bytes()))) for f in files]
+    for read in reads:
+        _aged(read, cache_module.READS_KEPT_DAYS + 1)
+
+    gather.read_all(files, 1, cache=cache)
+
+    assert cache_module.prune_cache(folder) == 0
+    assert all(read.exists() for read in reads)
+
+
+def test_a_rollup_prunes_its_cache_folder(pack, tmp_path):
+    folder = tmp_path / "plans"
+    _plan_folder(pack, folder)
+    cache = tmp_path / "cache"
+    _rollup(folder, tmp_path / "first.xlsx", pack, AS_OF, cache)
+    stale = cache / "ab" / f"{'ab' * 32}.pickle"
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"a read of a plan since edited")
+    _aged(stale, cache_module.READS_KEPT_DAYS + 1)
+    _aged(cache / cache_module.PRUNED_FILE, 2)
+
+    _rollup(folder, tmp_path / "again.xlsx", pack, AS_OF, cache)
+
+    assert not stale.exists()
+    assert len(list(cache.glob("??/*.pickle"))) == len(list(folder.glob("*.xlsx")))

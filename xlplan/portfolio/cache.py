@@ -51,7 +51,15 @@ KEYS_FORMAT = 1
 # A file changed this recently may change again within its file system's
 # time stamp step without its time stamps moving: its key is not kept.
 SETTLED_NS = 2_000_000_000
+DAY_SECONDS = 24 * 60 * 60
 KEYS_KEPT = 50_000
+# Reads no run has used for this long (a plan since edited, one gone, or
+# written by another xlplan version) are removed, and so are temporary files
+# left by a run that was killed; the cache folder is looked through for them
+# once a day at most, which the file PRUNED_FILE's time records.
+READS_KEPT_DAYS = 90
+TEMPS_KEPT_DAYS = 1
+PRUNED_FILE = "last-pruned"
 # Cache files hold plan contents (customer data): only their user may open them.
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
@@ -265,6 +273,7 @@ class ReadCache:
         except Exception as exc:  # noqa: BLE001 - whatever breaks, the file is unusable
             log.debug("Reading %s again: cannot use %s (%r).", source, path, exc)
             return None
+        _mark_used(path)
         read.source = source
         return read
 
@@ -282,6 +291,54 @@ class ReadCache:
             os.replace(temp, path)
         except OSError:
             return
+
+
+def _mark_used(path: str) -> None:
+    """Set a cached read's time to now: ``prune_cache`` keeps reads in use."""
+    try:
+        os.utime(path)
+    except OSError:
+        return
+
+
+def prune_cache(folder: Path, now: float | None = None) -> int:
+    """Remove what the cache folder holds for no run; return how many files went.
+
+    Goes: reads no run has loaded or written for ``READS_KEPT_DAYS`` (each
+    plan edit leaves its old read behind, and a new xlplan version all of
+    them), and temporary files older than ``TEMPS_KEPT_DAYS``, left by a run
+    that was killed. The folder is looked through once a day at most: a run
+    that finds ``PRUNED_FILE`` touched less than a day ago does nothing.
+    Files that cannot be removed are left; the cache is an optimisation.
+    """
+    now = time.time() if now is None else now
+    stamp = folder / PRUNED_FILE
+    try:
+        if now - stamp.stat().st_mtime < DAY_SECONDS:
+            return 0
+    except OSError:
+        pass
+    reads_before = now - READS_KEPT_DAYS * DAY_SECONDS
+    temps_before = now - TEMPS_KEPT_DAYS * DAY_SECONDS
+    removed = 0
+    for path in itertools.chain(folder.glob("??/*"), folder.glob(".*.tmp")):
+        if path.suffix not in (".pickle", ".tmp"):
+            continue
+        kept_until = reads_before if path.suffix == ".pickle" else temps_before
+        try:
+            if path.stat().st_mtime < kept_until:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    try:
+        stamp.touch(mode=PRIVATE_FILE)
+        os.utime(stamp, (now, now))
+    except OSError:
+        return removed
+    if removed:
+        log.info("Removed %d unused files from the cache folder %s.", removed, folder)
+    return removed
 
 
 def _private_opener(path: str, flags: int) -> int:

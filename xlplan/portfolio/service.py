@@ -29,6 +29,7 @@ from xlplan.portfolio.cache import (
     ReadCache,
     entries_key,
     prepare_cache_folder,
+    prune_cache,
 )
 from xlplan.portfolio.gather import find_files, read_all, settle_versions
 from xlplan.portfolio.rollup import (
@@ -269,6 +270,7 @@ def _entries(
             store.put(keys[index], found[index])
     if store is not None:
         store.save()
+        prune_cache(store.folder)
     entries = [(str(path), found[i]) for i, path in enumerate(files)]
     if request.history is None:
         return entries, None
