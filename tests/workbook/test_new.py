@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 import pytest
 
@@ -69,6 +70,24 @@ def test_write_atomic_refuses_then_replaces(tmp_path):
     write_atomic(target, b"two", force=True)
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_write_atomic_removes_only_its_own_old_temporary_files(tmp_path):
+    target = tmp_path / "portfolio.xlsx"
+    left = tmp_path / ".portfolio.xlsx.k1ll3d.tmp"  # a run killed mid-write
+    writing = tmp_path / ".portfolio.xlsx.n0wrun.tmp"  # a run writing now
+    other = tmp_path / ".plan.xlsx.k1ll3d.tmp"  # another file's
+    for temp in (left, writing, other):
+        temp.write_bytes(b"part")
+    hours_ago = time.time() - 2 * 60 * 60
+    for temp in (left, other):
+        os.utime(temp, (hours_ago, hours_ago))
+
+    write_atomic(target, b"portfolio")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, writing.name, other.name]
+    )
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix file modes")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from xlplan.errors import OutputExistsError
@@ -31,6 +33,7 @@ WORKBOOK_OPTIONS = {
 # was saved in skips it instead of listing a workbook that is not a plan.
 OUTPUT_PROPERTY = "xlplan_output"
 MAX_STEM_BYTES = 150  # well under the 255-byte limit of most file systems
+LEFT_TEMPORARY_SECONDS = 60 * 60
 
 
 def safe_stem(name: str, fallback: str = "plan") -> str:
@@ -103,4 +106,20 @@ def write_atomic(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+    _remove_left_temporaries(path)
     return path
+
+
+def _remove_left_temporaries(path: Path) -> None:
+    """Remove temporary files of ``path`` that a killed run left beside it.
+
+    Only those over an hour old go: a younger one may be another run's,
+    still being written.
+    """
+    before = time.time() - LEFT_TEMPORARY_SECONDS
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if temp.stat().st_mtime < before:
+                temp.unlink()
+        except OSError:
+            continue
