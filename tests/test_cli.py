@@ -311,3 +311,29 @@ def test_new_with_macros_writes_a_macro_enabled_plan_that_reads_back(tmp_path):
         assert "xl/vbaProject.bin" in package.namelist()
     read = read_plan(path.read_bytes(), str(path))
     assert read.plan is not None and read.plan.value("plan", "account_name") == "Acme"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX shell pipe")
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
+    script = tmp_path / "long.py"
+    script.write_text(
+        "import click\n"
+        "from xlplan.cli._common import reports_errors\n"
+        "@click.command()\n"
+        "@reports_errors\n"
+        "def long():\n"
+        "    for n in range(100_000):\n"
+        "        click.echo(f'line {n} of a long report')\n"
+        "long()\n"
+    )
+    run = subprocess.run(
+        f"'{sys.executable}' '{script}' | head -n 1; echo \"status ${{PIPESTATUS[0]}}\"",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+    )
+    assert run.stdout.splitlines() == ["line 0 of a long report", "status 141"]
+    assert run.stderr == ""

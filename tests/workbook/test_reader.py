@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from tests.conftest import AS_OF, CORPUS, requires_libreoffice
 from tests.workbook.plans import build_all, sample_plans
 from xlplan.cli import main
+from xlplan.core.portfolio import account_row
 from xlplan.model.issues import Severity
 from xlplan.model.pack import SectionKind
 from xlplan.workbook.build import build_plan_workbook, with_default_rows
@@ -171,6 +172,30 @@ def test_messy_values_read_as_meant(pack):
     codes = _codes(read)
     assert "value.number_as_text" in codes and "value.not_a_number" in codes
     assert "value.date_as_text" in codes
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [("EURO", "EURO"), ("eur", "EUR"), ("", None)]
+)
+def test_a_currency_not_in_the_list_is_kept_so_its_money_is_not_taken_as_base(
+    pack, rules, typed, kept
+):
+    def edit(book):
+        _set(book, "currency", typed or None)
+        _set(book, "revenue_current", 1000)
+
+    read = read_plan(_edited(pack, edit))
+    assert read.plan.value("plan", "currency") == kept
+    row = account_row(read.plan, rules, pack.rates)
+    if typed == "EURO":
+        (issue,) = [i for i in read.issues if i.code == "value.not_in_list"]
+        assert "Did you mean 'EUR'?" in issue.message
+        assert "rollups leave this plan's money blank" in issue.message
+        assert row.values["revenue_current"] is None and "DATA_ERROR" in row.flags
+    else:
+        rate = pack.rates.rates[kept or pack.rates.base]
+        assert row.values["revenue_current"] == pytest.approx(1000 * rate)
+        assert "DATA_ERROR" not in row.flags
 
 
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+BROKEN_PIPE_STATUS = 141
 
 
 def reports_errors(command: F) -> F:
@@ -29,6 +30,15 @@ def reports_errors(command: F) -> F:
             if error.hint:
                 click.echo(f"  {error.hint}", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader of the output went away (`xlplan diff ... | head`):
+            # no message, but the status a command stopped by SIGPIPE has
+            # (128 + 13), as the run did not finish. Python would complain
+            # when it flushes standard output at exit: point it at the null
+            # device first.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(BROKEN_PIPE_STATUS)
         except OSError as error:
             # A refusal the command did not foresee (disk full, read-only
             # mount, a file where a folder should be): say what and where.

@@ -36,6 +36,11 @@ PLACEHOLDERS = {
     "nil",
     "tba",
 }
+# Lists whose value a cell keeps as typed when it is not in the list: a plan
+# in an unknown currency must not have its money taken for the portfolio's
+# (a blank currency is the pack's base); the code has no rate, so rollups
+# leave the plan's money blank and flag it DATA_ERROR.
+KEPT_WHEN_UNLISTED = frozenset({"currency"})
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
 _NUMBER = re.compile(
     r"^(?P<neg>-)?\(?(?P<cur>[$€£¥]|[A-Z]{3})?\s*(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -287,6 +292,14 @@ def _enum(
         )
     close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     guess = f" Did you mean '{close[0]}'?" if close else ""
+    if spec.list_name in KEPT_WHEN_UNLISTED and text:
+        return text, Finding(
+            "value.not_in_list",
+            Severity.WARNING,
+            f"{spec.label}: '{raw}' is not in the list.{guess} Money in it is "
+            "not converted: rollups leave this plan's money blank.",
+            f"Pick one of: {', '.join(choices)}.",
+        )
     return None, Finding(
         "value.not_in_list",
         Severity.WARNING,
