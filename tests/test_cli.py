@@ -337,3 +337,9 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
     )
     assert run.stdout.splitlines() == ["line 0 of a long report", "status 141"]
     assert run.stderr == ""
+
+
+def test_check_names_a_path_that_is_not_there(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "acme.xlsx")])
+    assert result.exit_code == 1
+    assert f"Not found: {tmp_path / 'acme.xlsx'}." in result.output

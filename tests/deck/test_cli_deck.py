@@ -120,6 +120,26 @@ def test_a_portfolio_among_the_plans_is_skipped_and_refused_alone(
     assert not (tmp_path / "portfolio.pptx").exists()
 
 
+def test_a_folder_of_plans_needs_a_folder_for_its_decks(plans: Path, tmp_path: Path):
+    out = tmp_path / "one.pptx"
+
+    result = _run("deck", str(plans), "-o", str(out))
+
+    assert result.exit_code == 2
+    assert "make one deck each; give -o a folder" in result.output
+    assert not out.exists()
+
+
+def test_a_missing_plan_is_named_and_nothing_is_made(tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+
+    result = _run("deck", str(tmp_path / "acme.xlsx"), "-o", str(out))
+
+    assert result.exit_code == 1
+    assert f"Not found: {tmp_path / 'acme.xlsx'}." in result.output
+    assert not out.exists()
+
+
 def test_a_missing_template_is_a_clear_error(plans: Path, tmp_path: Path) -> None:
     result = _run(
         "deck",

@@ -672,3 +672,50 @@ def test_parquet_without_pyarrow_is_refused_before_anything_is_written(
 
     assert result.exit_code == 1 and "pip install 'xlplan[data]'" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_path_or_an_empty_folder_is_refused_before_writing(
+    plans_dir, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("empty").mkdir()
+    cases = {
+        ("plnas/",): "Not found: plnas.",
+        (
+            str(plans_dir),
+            "nowhere/*.xlsx",
+        ): "Not found: nowhere/*.xlsx (matches nothing).",
+        ("empty",): "No .xlsx or .xlsm workbooks in empty.",
+    }
+    for paths, said in cases.items():
+        result = CliRunner().invoke(main, ["rollup", *paths, "-o", "p.xlsx"])
+        assert result.exit_code == 1, result.output
+        assert said in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_globs_may_be_absolute_and_a_bracketed_file_name_is_no_glob(
+    plans_dir, tmp_path
+):
+    plan = tmp_path / "halvorsen [v2].xlsx"
+    plan.write_bytes((plans_dir / "halvorsen-logistics.xlsx").read_bytes())
+    (tmp_path / "halvorsen 2.xlsx").write_bytes(b"matched by the brackets only")
+
+    absolute = _rollup(Path(f"{plans_dir}/*.xlsx"), "-o", str(tmp_path / "a.xlsx"))
+    bracketed = _rollup(plan, "-o", str(tmp_path / "b.xlsx"))
+
+    assert absolute.exit_code == 0, absolute.output
+    assert ": 12 plans from 12 files" in absolute.output
+    assert bracketed.exit_code == 0, bracketed.output
+    assert ": 1 plan from 1 file" in bracketed.output
+
+
+@pytest.mark.parametrize("name", ["portfolio.csv", "portfolio"])
+def test_the_portfolio_file_must_be_named_as_a_workbook(plans_dir, tmp_path, name):
+    result = _rollup(plans_dir, "-o", str(tmp_path / name))
+
+    assert result.exit_code == 2
+    assert f"give a name ending in .xlsx, such as {tmp_path / 'portfolio.xlsx'}" in (
+        result.output
+    )
+    assert list(tmp_path.iterdir()) == []

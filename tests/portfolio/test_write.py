@@ -173,6 +173,7 @@ def test_a_portfolio_of_no_plan_or_one_plan_rolls_up(plans_dir, tmp_path, count)
     folder.mkdir()
     for path in sorted(plans_dir.glob("*.xlsx"))[:count]:
         (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "notes.xlsx").write_bytes(b"not a workbook")  # no plan, an issue
     out = tmp_path / "p.xlsx"
     result = CliRunner().invoke(
         main, ["rollup", str(folder), "-o", str(out), "-j", "1"]

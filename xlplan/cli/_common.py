@@ -61,11 +61,15 @@ class FileToWrite(click.Path):
     ``pathlib`` drops a trailing separator, so ``-o reports/`` would become a
     file called ``reports``: the text is looked at before it becomes a path,
     and the message offers a file inside the folder (``example`` names it).
+    With ``kind`` (such as "an Excel workbook"), a name with another suffix
+    than the example's is refused too: ``-o portfolio.csv`` would be a
+    workbook no program opens by its name.
     """
 
-    def __init__(self, example: str) -> None:
+    def __init__(self, example: str, kind: str | None = None) -> None:
         super().__init__(dir_okay=False, path_type=Path)
         self.example = example
+        self.kind = kind
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
@@ -75,6 +79,14 @@ class FileToWrite(click.Path):
             self.fail(
                 f"{text} names a folder; give a file name, such as "
                 f"{os.path.join(text, self.example)}.",
+                param,
+                ctx,
+            )
+        suffix = Path(self.example).suffix
+        if self.kind and Path(text).suffix.lower() != suffix:
+            self.fail(
+                f"{text}: the file written is {self.kind}; give a name ending "
+                f"in {suffix}, such as {Path(text).with_suffix(suffix)}.",
                 param,
                 ctx,
             )

@@ -72,12 +72,14 @@ def deck(
     from xlplan.deck.service import DeckRequest, render_deck, render_decks
     from xlplan.packs import load_pack
     from xlplan.portfolio.gather import find_files
+    from xlplan.workbook.checking import named_paths
 
     pack = load_pack(pack_dir) if pack_dir else None
     request = DeckRequest(
         Audience(audience), template_path, pack, portfolio_path, force
     )
-    one_plan = len(plans) == 1 and plans[0].is_file()
+    named = named_paths(plans)
+    one_plan = len(named) == 1 and named[0].is_file()
     if one_plan and output.suffix and output.suffix.lower() != ".pptx":
         raise click.UsageError(
             f"-o {output}: a deck is a .pptx file; give -o NAME.pptx, or a folder "
@@ -85,7 +87,7 @@ def deck(
         )
     if one_plan and output.suffix.lower() == ".pptx":
         result = render_deck(
-            plans[0],
+            named[0],
             output,
             audience=request.audience,
             template=template_path,
@@ -97,7 +99,12 @@ def deck(
         for warning in result.warnings:
             click.echo(f"  warning: {warning}", err=True)
         return
-    sources = find_files(plans)
+    if output.suffix.lower() == ".pptx":
+        raise click.UsageError(
+            f"-o {output}: several plans, or a folder of them, make one deck each; "
+            "give -o a folder to write them into, such as -o decks/."
+        )
+    sources = find_files(named)
     if not sources:
         raise click.UsageError("no plan workbooks found in the given paths.")
     results = render_decks(sources, output, request, jobs=jobs or os.cpu_count() or 1)

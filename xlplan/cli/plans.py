@@ -213,9 +213,9 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
     """
     import json
 
-    from xlplan.workbook.checking import check_files, find_plan_files
+    from xlplan.workbook.checking import check_files, find_plan_files, named_paths
 
-    files = find_plan_files(plans)
+    files = find_plan_files(named_paths(plans))
     if not files:
         shown = ", ".join(str(p) for p in plans)
         raise click.BadParameter(

@@ -26,7 +26,7 @@ from xlplan.cli._common import (
 @click.option(
     "-o",
     "--output",
-    type=FileToWrite("portfolio.xlsx"),
+    type=FileToWrite("portfolio.xlsx", "an Excel workbook"),
     default=Path("portfolio.xlsx"),
     show_default=True,
     help="Portfolio workbook to write.",
@@ -240,7 +240,7 @@ def _print_files(heading: str, errors: dict[str, list[str]], shown: int = 10) ->
 @click.option(
     "-o",
     "--output",
-    type=FileToWrite("review.xlsx"),
+    type=FileToWrite("review.xlsx", "an Excel workbook"),
     help="Also write the changes as a workbook for a quarterly review.",
 )
 @pack_option

@@ -19,7 +19,7 @@ from xlplan.collector import collector_paused
 from xlplan.model.issues import Issue, Severity
 from xlplan.portfolio.cache import ReadCache, file_key
 from xlplan.portfolio.rollup import PlanVersion, version_of
-from xlplan.workbook.checking import find_plan_files
+from xlplan.workbook.checking import find_plan_files, named_paths
 from xlplan.workbook.reader import PlanRead, read_plan
 
 TEMP_PREFIXES = ("~$", ".~lock", "._")
@@ -36,15 +36,12 @@ class Gathered:
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Workbooks under the given folders and globs; lock and temporary files skipped."""
-    found: list[Path] = []
-    for path in paths:
-        matches = (
-            sorted(Path().glob(str(path)))
-            if any(c in str(path) for c in "*?[")
-            else [path]
-        )
-        found += find_plan_files(matches)
+    """Workbooks under the given folders and globs; lock and temporary files skipped.
+
+    Raises ``PathNotFoundError`` when a path is not there or a glob matches
+    nothing.
+    """
+    found = find_plan_files(named_paths(paths))
     folders: dict[Path, Path] = {}
     unique = list(dict.fromkeys(_resolved(p, folders) for p in found))
     return [

@@ -40,6 +40,7 @@ from xlplan.portfolio.rollup import (
     plan_entry,
 )
 from xlplan.portfolio.write import ACCOUNT_COLUMNS, build_portfolio_workbook
+from xlplan.workbook.checking import PathNotFoundError
 from xlplan.workbook.files import write_atomic
 from xlplan.workbook.reader import PlanRead, holds_a_plan
 
@@ -80,6 +81,12 @@ def run_rollup(
     # A previous run's portfolio, saved among the plans, is no plan to read.
     output = request.output.resolve()
     files = [path for path in find_files(request.paths) if path != output]
+    if not files:
+        shown = ", ".join(str(path) for path in request.paths)
+        raise PathNotFoundError(
+            f"No .xlsx or .xlsm workbooks in {shown}.",
+            hint="Give the folder that holds the plan workbooks.",
+        )
     rules = rules_from_pack(pack)
     entries, plans = _entries(files, request, pack, rules, progress)
     with _objects_frozen():

@@ -6,12 +6,15 @@ is read.
 
 from __future__ import annotations
 
+import glob
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlplan.errors import XlplanError
 from xlplan.model.issues import JSON_VERSION, Issue, Severity
 from xlplan.workbook.reader import PlanRead, read_plan
 
@@ -79,6 +82,41 @@ def _counts(issues: list[Issue]) -> str:
         if n:
             parts.append(f"{n} {severity.value}{'s' if n > 1 else ''}")
     return ", ".join(parts)
+
+
+class PathNotFoundError(XlplanError):
+    """A file or folder given on the command line is not there."""
+
+
+def named_paths(paths: Iterable[Path]) -> list[Path]:
+    """The paths given, each pattern (``plans/*.xlsx``) replaced by its matches.
+
+    Patterns may be absolute and use ``**``. Raises ``PathNotFoundError``
+    naming every path that is not there and every pattern that matches
+    nothing, before any file is read: a mistyped folder is not a plan that
+    cannot be opened.
+    """
+    found: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        text = str(path)
+        if path.exists():  # a file named "plan [v2].xlsx" is no pattern
+            found.append(path)
+        elif any(c in text for c in "*?["):
+            matches = sorted(glob.glob(os.path.expanduser(text), recursive=True))
+            found += map(Path, matches)
+            if not matches:
+                missing.append(f"{text} (matches nothing)")
+        else:
+            missing.append(text)
+    if missing:
+        raise PathNotFoundError(
+            f"Not found: {', '.join(missing)}.",
+            hint="Check the spelling and the folder you run xlplan from; give "
+            "plan workbooks, folders of them, or a quoted pattern such as "
+            "'plans/*.xlsx'.",
+        )
+    return found
 
 
 def find_plan_files(paths: Iterable[Path]) -> list[Path]:
