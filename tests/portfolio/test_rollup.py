@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -161,7 +162,7 @@ def test_a_messy_folder_rolls_up_the_plans_and_lists_every_other_file(
     assert ("locked.xlsx", "file.encrypted") in issues
     assert not any(name.startswith("~$") for name, _ in issues)
     copies = {name for name, code in issues if code == "portfolio.identical_copy"}
-    assert len(copies & {"halvorsen-old.xlsx", "halvorsen-logistics.xlsx"}) == 1
+    assert copies == {"halvorsen-old.xlsx"}
     if CORPUS.is_dir():
         assert ("plan_like__simple_monthly_budget.xlsx", "file.not_a_plan") in issues
 
@@ -386,6 +387,40 @@ def test_versions_of_a_plan_keep_the_newest_and_tell_copies_from_older_ones():
         ("copied.xlsx", "portfolio.copied_plan_id"),
     ]
     assert issues[0].message == "An older version of plan P-1; new.xlsx is used."
+
+
+@pytest.mark.parametrize(
+    ("names", "used"),
+    [
+        (["acme.xlsx", "acme-old.xlsx"], "acme.xlsx"),
+        (["Copy of acme.xlsx", "acme.xlsx"], "acme.xlsx"),
+        (["acme (2).xlsx", "acme.xlsx"], "acme.xlsx"),
+        (["backup/acme.xlsx", "plans/acme.xlsx"], "plans/acme.xlsx"),
+        (["acme-logistics.xlsx", "acme-old.xlsx"], "acme-logistics.xlsx"),
+        (["first.xlsx", "later.xlsx"], "first.xlsx"),  # no mark: the one written first
+    ],
+)
+def test_of_identical_copies_the_one_not_named_as_a_copy_is_used(tmp_path, names, used):
+    from xlplan.portfolio.gather import settle_versions
+    from xlplan.portfolio.rollup import PlanVersion
+
+    paths = [tmp_path / name for name in names]
+    for age, path in enumerate(reversed(paths)):  # the first name written last
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"plan")
+        os.utime(path, (1e9 + age, 1e9 + age))
+    if used == "first.xlsx":
+        os.utime(paths[0], (1e8, 1e8))
+    version = PlanVersion("P-1", "acme", AS_OF, "same bytes")
+
+    kept, issues = settle_versions([(str(p), version) for p in paths])
+
+    assert [str(paths[i]) for i in kept] == [str(tmp_path / used)]
+    (issue,) = issues
+    assert issue.code == "portfolio.identical_copy"
+    assert issue.message == (
+        f"Holds the same plan P-1, byte for byte, as {tmp_path / used}, which is used."
+    )
 
 
 def _without_identity(content: bytes) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ from xlplan.workbook.checking import find_plan_files, named_paths
 from xlplan.workbook.reader import PlanRead, read_plan
 
 TEMP_PREFIXES = ("~$", ".~lock", "._")
+# What names a file, or its folder, as a copy of a plan in several languages.
+_COPY_MARK = re.compile(
+    r"\b(copy|old|backup|bak|archive[ds]?|kopie|copie|copia|alt)\b|\(\d+\)",
+    re.IGNORECASE,
+)
 CHUNK = 25
 
 
@@ -246,11 +252,43 @@ def settle_versions(
                 )
             continue
         newest, version = max(group, key=lambda item: _version_key(files[item[0]]))
+        newest = _original(files, group, newest)
         for index, _ in group:
             if index != newest:
                 dropped.add(index)
                 issues.append(_not_used(files[index], files[newest][0], version))
     return [index for index in range(len(files)) if index not in dropped], issues
+
+
+def _original(
+    files: Sequence[tuple[str, PlanVersion | None]],
+    group: Sequence[tuple[int, PlanVersion]],
+    newest: int,
+) -> int:
+    """Of the files holding the same bytes as the newest, the one to use.
+
+    A file or folder named as a copy ("acme-old.xlsx", "Copy of acme.xlsx",
+    "acme (2).xlsx", "backup/acme.xlsx") is used last; then the file written
+    first (a copy made by ``cp`` is newer; one made in Explorer keeps its
+    original's time), then the shortest name.
+    """
+    content = next(version.content for i, version in group if i == newest)
+    if not content:
+        return newest
+    same = [i for i, version in group if version.content == content]
+    return min(same, key=lambda i: _copy_order(files[i][0]))
+
+
+def _copy_order(source: str) -> tuple[bool, float, int, str]:
+    path = Path(source)
+    named_as_copy = bool(
+        _COPY_MARK.search(path.stem) or _COPY_MARK.search(path.parent.name)
+    )
+    try:
+        written = os.path.getmtime(source)
+    except OSError:
+        written = float("inf")
+    return (named_as_copy, written, len(path.name), source)
 
 
 def _not_used(
@@ -263,8 +301,9 @@ def _not_used(
             "portfolio.identical_copy",
             Severity.INFO,
             source,
-            f"An identical copy of plan {newest.plan_id}; {used} is used.",
-            "Delete the copy, so that edits go to one file.",
+            f"Holds the same plan {newest.plan_id}, byte for byte, as {used}, "
+            "which is used.",
+            "Keep one of the two files, so that edits go to one.",
         )
     return Issue(
         "portfolio.older_version",
