@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import openpyxl
@@ -428,6 +429,91 @@ def test_fix_ids_fills_missing_ids_once(built, tmp_path):
     second = CliRunner().invoke(main, ["check", str(path), "--fix-ids"])
     assert "filled" not in second.output
     assert [r["id"] for r in read_plan(path.read_bytes()).plan.rows("actions")] == ids
+
+
+def _without_stakeholder_ids(pack, rewrite) -> bytes:
+    """Halvorsen's plan, stakeholders without ids, its Stakeholders sheet XML rewritten."""
+    raw = sample_plans(pack)["halvorsen-logistics"]
+    for row in raw.tables["stakeholders"]:
+        row.pop("id", None)
+    content = build_plan_workbook(pack, raw, today=AS_OF).content
+    part = "xl/worksheets/sheet4.xml"  # Stakeholders; ids in column B from row 5
+    source = zipfile.ZipFile(io.BytesIO(content))
+    assert b'<c r="B5" s="13"/>' in source.read(part)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, rewrite(data) if info.filename == part else data)
+    return buffer.getvalue()
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The same sheet with its main namespace bound to the prefix ``x:``."""
+    text = xml.decode()
+    text = re.sub(r"<(/?)(?!\?)([A-Za-z]+[ >/])", r"<\1x:\2", text)
+    text = text.replace(
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+    )
+    return text.encode()
+
+
+ID_CELL_SHAPES = {
+    "a typed space": lambda x: x.replace(
+        b'<c r="B5" s="13"/>',
+        b'<c r="B5" s="13" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>',
+    ),
+    "single quotes": lambda x: x.replace(b'<c r="B5" s="13"/>', b"<c r='B5' s='13'/>"),
+    "an error value": lambda x: x.replace(
+        b'<c r="B5" s="13"/>', b'<c r="B5" s="13" t="e"><v>#N/A</v></c>'
+    ),
+    "no cell at all": lambda x: x.replace(b'<c r="B5" s="13"/>', b""),
+    "prefixed elements": _prefixed,
+}
+
+
+@pytest.mark.parametrize("shape", ID_CELL_SHAPES.values(), ids=ID_CELL_SHAPES)
+def test_fix_ids_writes_each_id_into_one_cell_whatever_the_sheet_xml(
+    pack, tmp_path, shape
+):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_without_stakeholder_ids(pack, shape))
+
+    result = CliRunner().invoke(main, ["check", str(path), "--fix-ids"])
+
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    rows = read_plan(path.read_bytes()).plan.rows("stakeholders")
+    assert all(str(row["id"]).startswith("STA-") for row in rows)
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet4.xml").decode()
+    cells = re.findall(r"<(?:x:)?c r=[\"']B5[\"']([^>]*)>", sheet)
+    assert len(cells) == 1
+    assert "s=" in cells[0] or shape is ID_CELL_SHAPES["no cell at all"]
+    book = openpyxl.load_workbook(path)  # a reader that checks the XML
+    assert str(book["Stakeholders"]["B5"].value).startswith("STA-")
+
+
+def test_fix_ids_leaves_an_id_formula_alone_and_writes_through_a_link(pack, tmp_path):
+    formula = _without_stakeholder_ids(
+        pack,
+        lambda x: x.replace(
+            b'<c r="B5" s="13"/>', b'<c r="B5" s="13" t="str"><f>""</f><v></v></c>'
+        ),
+    )
+    original = tmp_path / "shared" / "plan.xlsx"
+    original.parent.mkdir()
+    original.write_bytes(formula)
+    link = tmp_path / "plan.xlsx"
+    link.symlink_to(original)
+
+    result = CliRunner().invoke(main, ["check", str(link), "--fix-ids"])
+
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    sheet = zipfile.ZipFile(original).read("xl/worksheets/sheet4.xml").decode()
+    assert '<c r="B5" s="13" t="str"><f>""</f>' in sheet
+    assert re.search(r'<c r="B6" s="13" t="inlineStr"><is><t>STA-', sheet)
 
 
 @requires_libreoffice

@@ -6,10 +6,11 @@ is read.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,10 @@ def _counts(issues: list[Issue]) -> str:
     return ", ".join(parts)
 
 
+class IdsNotFilledError(XlplanError):
+    """A plan's missing row ids cannot be written into its file."""
+
+
 class PathNotFoundError(XlplanError):
     """A file or folder given on the command line is not there."""
 
@@ -140,7 +145,19 @@ def check_files(files: list[Path], *, fix_ids: bool = False) -> CheckReport:
         read = _read_file(path)
         report.reads.append(read)
         if fix_ids and read.plan is not None:
-            report.fixed[read.source] = fill_row_ids(path, read)
+            try:
+                report.fixed[read.source] = fill_row_ids(path, read)
+            except (IdsNotFilledError, OSError) as error:
+                read.issues.append(
+                    Issue(
+                        "file.ids_not_filled",
+                        Severity.WARNING,
+                        read.source,
+                        str(getattr(error, "message", None) or error),
+                        getattr(error, "hint", "")
+                        or "Check that the file is not open in Excel and can be written.",
+                    )
+                )
     return report
 
 
@@ -183,11 +200,21 @@ def fill_row_ids(path: Path, read: PlanRead) -> int:
     """
     from xlplan.workbook.files import write_atomic
 
+    # A plan reached through a link is written where the link points: the
+    # link stays, and so does every other way to the same file.
+    path = path.resolve()
     content = path.read_bytes()
     edits = _missing_ids(content, read)
     if not edits:
         return 0
-    write_atomic(path, patch_cells(content, edits), force=True)
+    try:
+        patched = patch_cells(content, edits)
+    except ValueError as error:
+        raise IdsNotFilledError(
+            f"{path}: ids not filled, the file is left as it was: {error}.",
+            hint="Open and save the plan in Excel, then run --fix-ids again.",
+        ) from None
+    write_atomic(path, patched, force=True)
     return sum(len(cells) for cells in edits.values())
 
 
@@ -236,60 +263,86 @@ def patch_cells(content: bytes, edits: dict[str, dict[str, str]]) -> bytes:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename in edits:
-                data = _patch_sheet(data.decode("utf-8"), edits[info.filename]).encode(
-                    "utf-8"
-                )
+                data = _patch_sheet(data, edits[info.filename])
             target.writestr(info, data, compress_type=info.compress_type)
     return buffer.getvalue()
 
 
-def _patch_sheet(xml: str, cells: dict[str, str]) -> str:
-    import re
-    from xml.sax.saxutils import escape
+def _patch_sheet(xml: bytes, cells: dict[str, str]) -> bytes:
+    """The sheet part with ``cells`` (reference -> text) holding their text.
 
-    for ref, text in cells.items():
-        inline = f"<is><t>{escape(text)}</t></is>"
-        pattern = re.compile(
-            rf'<c r="{ref}"((?:\s+(?!t=)[\w:]+="[^"]*")*)(?:\s+t="[^"]*")?((?:\s+[\w:]+="[^"]*")*)\s*(?:/>|>\s*</c>)'
-        )
-        match = pattern.search(xml)
-        if match is None:
-            xml = _insert_cell(xml, ref, inline)
-            continue
-        patched = (
-            f'<c r="{ref}"{match.group(1)}{match.group(2)} t="inlineStr">{inline}</c>'
-        )
-        xml = xml[: match.start()] + patched + xml[match.end() :]
-    return xml
-
-
-def _insert_cell(xml: str, ref: str, inline: str) -> str:
-    """Add a cell that the sheet never wrote, keeping the row's cells in column order."""
-    import re
-
+    The sheet is parsed as XML (any namespace prefix, either quote style), so
+    a cell already in the sheet is changed in place, keeping its style, and a
+    missing one is added to its row in column order (the row too, when the
+    sheet has none). A cell holding a formula is left alone: its id is the
+    formula's, not the plan's to fill. Raises ``ValueError`` for a sheet
+    that is not the XML a workbook holds.
+    """
+    from lxml import etree
     from xlsxwriter.utility import xl_cell_to_rowcol
 
-    row_number = int(re.sub(r"[A-Z]+", "", ref))
-    _, col = xl_cell_to_rowcol(ref)
-    cell = f'<c r="{ref}" t="inlineStr">{inline}</c>'
-    row_match = re.search(rf'<row r="{row_number}"[^>]*?(/>|>)', xml)
-    if row_match is None:
-        raise ValueError(f"row {row_number} is not in the sheet; cannot place {ref}")
-    if row_match.group(1) == "/>":
-        opening = row_match.group(0)[:-2] + ">"
-        return (
-            xml[: row_match.start()]
-            + opening
-            + cell
-            + "</row>"
-            + xml[row_match.end() :]
-        )
-    end = xml.index("</row>", row_match.end())
-    body = xml[row_match.end() : end]
-    position = len(body)
-    for existing in re.finditer(r'<c r="([A-Z]+)\d+"', body):
-        if xl_cell_to_rowcol(existing.group(1) + "1")[1] > col:
-            position = existing.start()
-            break
-    body = body[:position] + cell + body[position:]
-    return xml[: row_match.end()] + body + xml[end:]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
+    )
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"the sheet XML cannot be read ({error})") from None
+    main = etree.QName(root).namespace
+    name = functools.partial(etree.QName, main)
+    data = root.find(name("sheetData"))
+    if data is None:
+        raise ValueError("the sheet has no cell data")
+    rows = {row.get("r"): row for row in data.iterfind(name("row"))}
+    for ref, text in cells.items():
+        row_index, col = xl_cell_to_rowcol(ref)
+        row = rows.get(str(row_index + 1))
+        if row is None:
+            row = rows[str(row_index + 1)] = _new_row(data, row_index + 1, name)
+        cell = next((c for c in row.iterfind(name("c")) if c.get("r") == ref), None)
+        if cell is None:
+            cell = _new_cell(row, ref, col, name)
+        elif cell.find(name("f")) is not None:
+            continue
+        for child in list(cell):
+            cell.remove(child)
+        cell.set("t", "inlineStr")
+        inline = etree.SubElement(cell, name("is"))
+        etree.SubElement(inline, name("t")).text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _new_row(data: Any, number: int, name: Callable[[str], Any]) -> Any:
+    """A row element for row ``number``, placed among the rows in order."""
+    from lxml import etree
+
+    row = etree.Element(name("row"), r=str(number))
+    later = next(
+        (r for r in data.iterfind(name("row")) if int(r.get("r", "0")) > number), None
+    )
+    if later is None:
+        data.append(row)
+    else:
+        later.addprevious(row)
+    return row
+
+
+def _new_cell(row: Any, ref: str, col: int, name: Callable[[str], Any]) -> Any:
+    """A cell element at ``ref``, placed among the row's cells in column order."""
+    from lxml import etree
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    cell = etree.Element(name("c"), r=ref)
+    later = next(
+        (
+            c
+            for c in row.iterfind(name("c"))
+            if c.get("r") and xl_cell_to_rowcol(c.get("r"))[1] > col
+        ),
+        None,
+    )
+    if later is None:
+        row.append(cell)
+    else:
+        later.addprevious(cell)
+    return cell
