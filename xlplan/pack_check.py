@@ -563,6 +563,41 @@ def _check_descending(add: Add, key: str, floors: Mapping[str, Any]) -> None:
         )
 
 
+def _check_types_read(pack: Pack, used: _RecordingRefs, add: Add) -> None:
+    """Fields the scores read keep the default pack's type.
+
+    A score that compares a last contact date with the as-of date reads
+    nothing from a text field: a pack that changed the type would pass every
+    other check and quietly lower every plan's health.
+    """
+    from xlplan.packs import default_field_types
+
+    default = default_field_types()
+    alike = {FieldType.TEXT: FieldType.STR}
+    singles = {
+        s.key: {f.name for f in s.fields}
+        for s in pack.sections
+        if s.kind is SectionKind.SINGLE
+    }
+    read = set(used.columns) | {
+        (key, name) for key, names in singles.items() for name in used.names & names
+    }
+    for section in pack.sections:
+        for spec in section.fields:
+            original = default.get((section.key, spec.name))
+            if original is None or (section.key, spec.name) not in read:
+                continue
+            if alike.get(spec.type, spec.type) != alike.get(original, original):
+                add(
+                    "schema.yaml",
+                    f"sections[{section.key}].fields[{spec.name}].type",
+                    f"is {spec.type.value}, but xlplan's scores read this field as "
+                    f"{original.value}.",
+                    f"restore `type: {original.value}`, or add a field of "
+                    "your own under another name.",
+                )
+
+
 def _check_fields_read(pack: Pack, rules: Rules, add: Add) -> None:
     used = fields_the_rules_read(rules)
     sections = {s.key: s for s in pack.sections}
@@ -600,6 +635,7 @@ def _check_fields_read(pack: Pack, rules: Rules, add: Add) -> None:
             "is missing; every date figure reads it.",
             "restore the as_of field.",
         )
+    _check_types_read(pack, used, add)
     for name in sorted(used.lists):
         if name not in pack.lists:
             add(

@@ -8,6 +8,7 @@ every scoring key is present.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from xlplan.errors import OutputExistsError, OutputWriteError, PackError
-from xlplan.model.pack import Pack, PackProblem, parse_pack
+from xlplan.model.pack import FieldType, Pack, PackProblem, parse_pack
 from xlplan.pack_check import pack_problems
 from xlplan.resources import default_pack_dir
 from xlplan.workbook.files import write_atomic
@@ -41,6 +42,14 @@ def load_pack(folder: Path | None = None) -> Pack:
             hint=f"Fix them, then run: xlplan template check {folder}",
         )
     return pack
+
+
+@functools.lru_cache(maxsize=1)
+def default_field_types() -> dict[tuple[str, str], FieldType]:
+    """The type of each (section, field) of the default pack, read without its checks."""
+    pack, _ = _load(default_pack_dir())
+    assert pack is not None, "the default pack is shipped whole"
+    return {(s.key, f.name): f.type for s in pack.sections for f in s.fields}
 
 
 def check_pack(folder: Path) -> list[PackProblem]:
@@ -235,6 +244,17 @@ def _read_yaml(path: Path, problems: list[PackProblem]) -> Any:
     except UnicodeDecodeError:
         problems.append(
             PackProblem(path.name, "(file)", "is not UTF-8 text.", "save it as UTF-8.")
+        )
+        return None
+    except ValueError as exc:
+        # YAML reads 2026-02-30 as a date, and Python has no such day.
+        problems.append(
+            PackProblem(
+                path.name,
+                "(file)",
+                f"holds a value that cannot be read ({exc}).",
+                "check that every date there is a real day, written YYYY-MM-DD.",
+            )
         )
         return None
     except OSError as exc:

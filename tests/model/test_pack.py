@@ -113,6 +113,28 @@ def _edit(folder: Path, file: str, change) -> None:
         ("scoring.yaml", lambda d: d.pop("health"), "scoring.yaml", "health"),
         ("rates.yaml", lambda d: d["rates"].update(EUR=-1), "rates.yaml", "rates.EUR"),
         (
+            "rates.yaml",
+            lambda d: d["rates"].update(EUR=float("nan")),
+            "rates.yaml",
+            "rates.EUR",
+        ),
+        (
+            "rates.yaml",
+            lambda d: d["rates"].update(GBP=float("inf")),
+            "rates.yaml",
+            "rates.GBP",
+        ),
+        (
+            "schema.yaml",
+            lambda d: next(
+                f
+                for f in d["sections"][3]["fields"]
+                if f["name"] == "last_contact_date"
+            ).update(type="str"),
+            "schema.yaml",
+            "sections[stakeholders].fields[last_contact_date].type",
+        ),
+        (
             "schema.yaml",
             lambda d: d["sections"][2]["fields"].append(
                 {"name": "magic", "type": "int", "computed": True}
@@ -224,6 +246,34 @@ def test_check_names_file_key_and_fix(
     assert all(p.fix for p in problems)
     with pytest.raises(PackError, match="problem"):
         load_pack(folder)
+
+
+def test_a_date_that_no_calendar_has_is_a_problem_not_a_traceback(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    rates = folder / "rates.yaml"
+    rates.write_text(
+        rates.read_text().replace("as_of: 2026-11-30", "as_of: 2026-02-30")
+    )
+
+    problems = check_pack(folder)
+
+    assert (problems[0].file, problems[0].message) == (
+        "rates.yaml",
+        "holds a value that cannot be read (day is out of range for month).",
+    )
+    assert "YYYY-MM-DD" in problems[0].fix
+
+
+def test_an_admin_may_change_the_type_of_a_field_no_score_reads(tmp_path):
+    folder = init_pack(tmp_path / "pack")
+    _edit(
+        folder,
+        "schema.yaml",
+        lambda d: next(
+            f for f in d["sections"][1]["fields"] if f["name"] == "industry"
+        ).update(type="str", list=None),
+    )
+    assert check_pack(folder) == []
 
 
 def test_check_reports_yaml_syntax_with_line(tmp_path):

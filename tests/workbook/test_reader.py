@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import re
 import zipfile
 
@@ -197,6 +198,44 @@ def test_a_currency_not_in_the_list_is_kept_so_its_money_is_not_taken_as_base(
         rate = pack.rates.rates[kept or pack.rates.base]
         assert row.values["revenue_current"] == pytest.approx(1000 * rate)
         assert "DATA_ERROR" not in row.flags
+
+
+def test_typed_figures_out_of_range_are_named_and_not_summed(pack, rules):
+    """A slip of the keyboard must not reach the portfolio's sums."""
+    samples = sample_plans(pack)
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            build_plan_workbook(
+                pack, samples["halvorsen-logistics"], today=AS_OF
+            ).content
+        )
+    )
+    typed = {
+        (1, "Estimated value"): -5_000_000,  # negative money
+        (2, "Estimated value"): 1e308,  # two of these overflow a sum
+        (3, "Estimated value"): 1e308,
+        (1, "Probability"): 55,  # a percentage typed as a number
+        (2, "Probability"): 550,
+    }
+    for (line, label), value in typed.items():
+        _table_cell(book, "Opportunities", line, label).value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    read = read_plan(buffer.getvalue())
+
+    rows = read.plan.rows("opportunities")
+    assert [r["estimated_value"] for r in rows[:3]] == [None, None, None]
+    assert rows[0]["probability"] == pytest.approx(0.55)
+    assert rows[1]["probability"] is None
+    said = {(i.cell, i.code): i.message for i in read.issues}
+    assert "is negative; read as blank" in said[("I5", "value.negative_money")]
+    assert "is out of range" in said[("I6", "value.out_of_range")]
+    assert said[("J5", "value.percent_as_number")] == "Probability: 55 read as 55%."
+    assert "is over 100%" in said[("J6", "value.out_of_range")]
+    row = account_row(read.plan, rules, pack.rates)
+    assert math.isfinite(row.values["pipeline"])
+    assert row.values["weighted_pipeline"] <= row.values["pipeline"]
 
 
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):
@@ -671,13 +710,19 @@ def test_duplicate_ranks_and_reporting_loops_are_reported(pack):
 def test_an_id_cell_the_sheet_never_wrote_is_added_in_column_order():
     from xlplan.workbook.checking import _patch_sheet
 
-    xml = '<sheetData><row r="5"><c r="A5" s="1"/><c r="D5"><v>3</v></c></row><row r="6"/></sheetData>'
-    patched = _patch_sheet(xml, {"B5": "STA-1", "B6": "STA-2", "A5": "STA-0"})
+    xml = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="5"><c r="A5" s="1"/><c r="D5"><v>3</v></c></row>'
+        '<row r="6"/><row r="9"/></sheetData></worksheet>'
+    )
+    edits = {"B5": "STA-1", "B6": "STA-2", "A5": "STA-0", "C7": "STA-3"}
+    patched = _patch_sheet(xml.encode(), edits).decode()
     assert '<c r="A5" s="1" t="inlineStr"><is><t>STA-0</t></is></c>' in patched
     assert patched.index('r="B5"') < patched.index('r="D5"')
     assert (
         '<row r="6"><c r="B6" t="inlineStr"><is><t>STA-2</t></is></c></row>' in patched
     )
+    assert patched.index('<row r="7">') < patched.index('<row r="9"/>')
 
 
 def test_a_value_typed_over_a_computed_table_cell_is_named(pack):

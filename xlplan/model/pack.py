@@ -8,6 +8,7 @@ at once. Reading the files from disk lives in ``xlplan.packs``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -619,7 +620,12 @@ def _parse_rates(
     raw = _mapping(doc, "rates.yaml", "(top level)", out)
     rates: dict[str, float] = {}
     for code, rate in out.mapping(raw.get("rates"), "rates.yaml", "rates").items():
-        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
+        if (
+            not isinstance(rate, (int, float))
+            or isinstance(rate, bool)
+            or not math.isfinite(rate)
+            or rate <= 0
+        ):
             out.add(
                 "rates.yaml",
                 f"rates.{code}",

@@ -120,6 +120,8 @@ def _number(spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
         value, was_percent = parsed
         if spec.type is FieldType.PCT and was_percent:
             value /= 100
+        if not within_bounds(spec, value, value):
+            return _out_of_bounds(spec, raw, value)
         return _whole(spec, value), Finding(
             "value.number_as_text",
             Severity.WARNING,
@@ -128,6 +130,8 @@ def _number(spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
         )
     else:
         return None, _not_a_number(spec, raw)
+    if not within_bounds(spec, value, value):
+        return _out_of_bounds(spec, raw, value)
     if spec.type is FieldType.INT and not value.is_integer():
         return value, Finding(
             "value.not_whole",
@@ -136,6 +140,51 @@ def _number(spec: FieldSpec, raw: Any) -> tuple[Any, Finding | None]:
             "Round it.",
         )
     return _whole(spec, value), None
+
+
+def within_bounds(spec: FieldSpec, low: float, high: float) -> bool:
+    """True when typed numbers from ``low`` to ``high`` need no range finding.
+
+    A typed figure is at most ``LARGEST_FIGURE`` across (larger ones are
+    typing slips, and summed they overflow), money is not negative, and a
+    share (a typed percentage) is at most 100%. Computed fields, whose
+    stored results are compared with xlplan's own, are not held to it.
+    """
+    if spec.computed:
+        return True
+    if not (low >= -LARGEST_FIGURE and high <= LARGEST_FIGURE):  # NaN fails too
+        return False
+    if spec.type is FieldType.MONEY and low < 0:
+        return False
+    return not (spec.type is FieldType.PCT and high > 1)
+
+
+def _out_of_bounds(spec: FieldSpec, raw: Any, value: float) -> tuple[Any, Finding]:
+    """The value and finding for a typed number ``within_bounds`` refuses."""
+    typed = f"'{raw}'" if isinstance(raw, str) else f"{value:,.10g}"
+    if spec.type is FieldType.PCT and 1 < value <= 100:
+        return value / 100, Finding(
+            "value.percent_as_number",
+            Severity.WARNING,
+            f"{spec.label}: {typed} read as {value / 100:.0%}.",
+            f"Type {value:g}% or {value / 100:g}: a share is kept as a fraction.",
+        )
+    if spec.type is FieldType.MONEY and -LARGEST_FIGURE <= value < 0:
+        return None, Finding(
+            "value.negative_money",
+            Severity.WARNING,
+            f"{spec.label}: {typed} is negative; read as blank.",
+            "Type the amount as a positive number.",
+        )
+    shown = "over 100%" if spec.type is FieldType.PCT and value > 0 else "out of range"
+    return None, Finding(
+        "value.out_of_range",
+        Severity.WARNING,
+        f"{spec.label}: {typed} is {shown}; read as blank.",
+        "Type a share from 0% to 100%."
+        if spec.type is FieldType.PCT
+        else f"Type a figure under {LARGEST_FIGURE:,.0f} across.",
+    )
 
 
 def _whole(spec: FieldSpec, value: float) -> float | int:
@@ -178,6 +227,10 @@ def _not_a_number(spec: FieldSpec, raw: Any) -> Finding:
 
 # The serial after 31 Dec 9999, the last day Excel shows.
 LAST_SERIAL = 2958466
+# The largest figure a plan cell may hold across (a thousand trillion):
+# larger ones are typing slips, and a few summed overflow to infinity, which
+# no workbook, CSV or JSON file can hold.
+LARGEST_FIGURE = 1e15
 
 
 def from_serial(serial: float, date1904: bool) -> dt.date:

@@ -28,7 +28,7 @@ from typing import Any
 
 from xlplan.model.pack import FieldSpec, FieldType
 from xlplan.model.values import match_enum
-from xlplan.workbook.coerce import Finding
+from xlplan.workbook.coerce import Finding, within_bounds
 
 Convert = Callable[[Any], tuple[Any, "Finding | None"]]
 ColumnRead = tuple[Sequence[Any], list[tuple[int, Finding]]]
@@ -85,6 +85,11 @@ def _typed(
             return _blank_as_none(cells)
         return None
     if spec.type in _AS_IS and kinds <= {float, _NONE}:
+        numbers = (
+            [cell for cell in cells if cell is not None] if _NONE in kinds else cells
+        )
+        if numbers and not within_bounds(spec, min(numbers), max(numbers)):
+            return None
         return cells
     if spec.type is FieldType.BOOL and kinds <= {bool, _NONE}:
         return cells
