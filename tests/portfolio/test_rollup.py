@@ -423,6 +423,26 @@ def test_of_identical_copies_the_one_not_named_as_a_copy_is_used(tmp_path, names
     )
 
 
+def test_an_old_version_beside_a_copy_on_another_account_counts_once():
+    from xlplan.portfolio.gather import settle_versions
+    from xlplan.portfolio.rollup import PlanVersion
+
+    files = [
+        ("acme.xlsx", PlanVersion("P-1", "acme", AS_OF.replace(day=9), "new")),
+        ("acme-v1.xlsx", PlanVersion("P-1", "acme", AS_OF.replace(day=1), "old")),
+        ("globex.xlsx", PlanVersion("P-1", "globex", AS_OF.replace(day=1), "copy")),
+    ]
+
+    kept, issues = settle_versions(files)
+
+    assert kept == [0, 2]
+    assert sorted((i.file, i.code) for i in issues) == [
+        ("acme-v1.xlsx", "portfolio.older_version"),
+        ("acme.xlsx", "portfolio.copied_plan_id"),
+        ("globex.xlsx", "portfolio.copied_plan_id"),
+    ]
+
+
 def _without_identity(content: bytes) -> bytes:
     """A plan's bytes with its plan id and account name blanked: two errors."""
     book = openpyxl.load_workbook(io.BytesIO(content))

@@ -226,38 +226,43 @@ def settle_versions(
 
     The same plan id on the same account is two versions: the newer (last
     review, then file time) is kept. The same id on different accounts is a
-    copied file: both are kept and reported. A file without a version (no
-    plan, or no plan id) is kept.
+    copied file: the newest version on each account is kept, and each kept
+    one reported. A file without a version (no plan, or no plan id) is kept.
     """
-    by_id: dict[str, list[tuple[int, PlanVersion]]] = {}
+    by_id: dict[str, dict[str, list[tuple[int, PlanVersion]]]] = {}
     for index, (_, version) in enumerate(files):
         if version is not None:
-            by_id.setdefault(version.plan_id.casefold(), []).append((index, version))
+            accounts = by_id.setdefault(version.plan_id.casefold(), {})
+            account = str(version.account or "").strip().casefold()
+            accounts.setdefault(account, []).append((index, version))
     dropped: set[int] = set()
     issues: list[Issue] = []
-    for group in by_id.values():
-        if len(group) < 2:
-            continue
-        if len({version.account for _, version in group}) > 1:
-            for index, version in group:
-                issues.append(
-                    Issue(
-                        "portfolio.copied_plan_id",
-                        Severity.WARNING,
-                        files[index][0],
-                        f"Plan id {version.plan_id} is also used by "
-                        "another account's plan (a copied file?).",
-                        "Give each account's plan its own plan id.",
-                    )
-                )
-            continue
-        newest, version = max(group, key=lambda item: _version_key(files[item[0]]))
-        newest = _original(files, group, newest)
-        for index, _ in group:
-            if index != newest:
-                dropped.add(index)
-                issues.append(_not_used(files[index], files[newest][0], version))
+    for accounts in by_id.values():
+        kept = []
+        for group in accounts.values():
+            newest, version = max(group, key=lambda item: _version_key(files[item[0]]))
+            newest = _original(files, group, newest)
+            kept.append(newest)
+            for index, _ in group:
+                if index != newest:
+                    dropped.add(index)
+                    issues.append(_not_used(files[index], files[newest][0], version))
+        if len(kept) > 1:
+            issues += [_copied_plan_id(files[index]) for index in sorted(kept)]
     return [index for index in range(len(files)) if index not in dropped], issues
+
+
+def _copied_plan_id(file: tuple[str, PlanVersion | None]) -> Issue:
+    source, version = file
+    assert version is not None
+    return Issue(
+        "portfolio.copied_plan_id",
+        Severity.WARNING,
+        source,
+        f"Plan id {version.plan_id} is also used by another account's plan "
+        "(a copied file?).",
+        "Give each account's plan its own plan id.",
+    )
 
 
 def _original(
