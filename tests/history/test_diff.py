@@ -191,6 +191,21 @@ def test_diff_workbook_for_a_quarterly_review(history, tmp_path, diff):
     assert again.exit_code == 1 and "--force" in again.output
 
 
+@pytest.mark.parametrize("name", ["history.duckdb", "history.xlsx"])
+def test_the_review_workbook_never_replaces_the_history(history, tmp_path, name):
+    database = tmp_path / name
+    shutil.copy(history["db"], database)
+    before = database.read_bytes()
+
+    result = CliRunner().invoke(
+        main, ["diff", str(database), "-o", str(database), "--force"]
+    )
+
+    assert result.exit_code in (1, 2)
+    assert "history file" in result.output or "ending in .xlsx" in result.output
+    assert database.read_bytes() == before
+
+
 def test_the_review_workbook_never_replaces_a_plan(history, tmp_path):
     plan = tmp_path / "halvorsen-logistics.xlsx"
     plan.write_bytes((history["second"] / plan.name).read_bytes())

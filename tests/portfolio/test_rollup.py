@@ -774,3 +774,19 @@ def test_the_portfolio_file_must_be_named_as_a_workbook(plans_dir, tmp_path, nam
         result.output
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
+def test_a_loop_of_links_among_the_plans_is_listed_not_raised(plans_dir, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    plan = folder / "halvorsen-logistics.xlsx"
+    plan.write_bytes((plans_dir / plan.name).read_bytes())
+    (folder / "a.xlsx").symlink_to("b.xlsx")
+    (folder / "b.xlsx").symlink_to("a.xlsx")
+
+    result = _rollup(folder, "-o", str(tmp_path / "p.xlsx"))
+
+    assert result.exit_code == 0, result.output
+    assert ": 1 plan from 3 files" in result.output
+    assert "a.xlsx: The file cannot be opened" in result.output

@@ -279,6 +279,12 @@ def diff(
         from xlplan.errors import OutputExistsError, OutputWriteError
         from xlplan.workbook.reader import holds_a_plan
 
+        if os.path.realpath(output) == os.path.realpath(history):
+            raise OutputWriteError(
+                f"-o {output} is the history file; the review would replace "
+                "every snapshot in it.",
+                hint="Give -o a workbook name, such as review.xlsx.",
+            )
         if holds_a_plan(output):
             raise OutputWriteError(
                 f"{output} is a plan workbook; -o would replace it.",

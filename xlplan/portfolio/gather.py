@@ -62,10 +62,14 @@ def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
 
     Resolving walks every part of a path with a system call each: for 2,000
     files in one folder that is most of a re-run's search for files. A file
-    that is itself a link is resolved whole.
+    that is itself a link is resolved whole; a link that leads back to
+    itself is kept as named, and its read says it cannot be opened.
     """
     if path.name in ("", ".", "..") or path.is_symlink():
-        return path.resolve()
+        try:
+            return path.resolve()
+        except (RuntimeError, OSError):  # a loop of links: read as it is, and refused
+            return path.absolute()
     folder = folders.get(path.parent)
     if folder is None:
         folder = folders[path.parent] = path.parent.resolve()

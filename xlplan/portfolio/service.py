@@ -174,7 +174,7 @@ def _check_distinct(named: Sequence[tuple[str, Path]]) -> None:
     """Refuse two options naming one file: the second would replace the first."""
     seen: dict[Path, str] = {}
     for option, path in named:
-        key = Path(os.path.normcase(path.resolve()))
+        key = Path(os.path.normcase(os.path.realpath(path)))  # loops do not raise
         if key in seen and seen[key] != option:
             raise OutputWriteError(
                 f"{seen[key]} and {option} both name {path}.",
