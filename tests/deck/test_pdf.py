@@ -70,6 +70,13 @@ def _decks(pack: Pack, folder: Path) -> list[Path]:
         _, content = deck_of(plan, own_pack, audience)
         paths.append(folder / f"long-{audience.value}.pptx")
         paths[-1].write_bytes(content)
+    # Corvane's footprint wraps within a hair of its card's width.
+    plan, own_pack = read_back(
+        plan_file(pack, raw["corvane-retail"], folder, "corvane")
+    )
+    _, content = deck_of(plan, own_pack, Audience.CLIENT)
+    paths.append(folder / "corvane-client.pptx")
+    paths[-1].write_bytes(content)
     for template in sorted((CORPUS / "pptx").glob("*.pptx")) if CORPUS.is_dir() else []:
         _, content = deck_of(plan, own_pack, Audience.INTERNAL, template=template)
         paths.append(folder / f"on-{template.stem}.pptx")
@@ -193,6 +200,47 @@ def test_no_two_words_print_over_each_other(printed: list[tuple[Path, Path]]) ->
             if clash:
                 overlaps.append(f"{deck.name} page {number}: {clash}")
     assert not overlaps, "\n".join(overlaps)
+
+
+def test_no_text_runs_out_of_its_card(printed: list[tuple[Path, Path]]) -> None:
+    """A card's text wrapped to more lines than measured spills below the card."""
+    spilled = []
+    for deck, pdf in printed:
+        pages = _pages(pdf)
+        for number, slide in enumerate(Presentation(str(deck)).slides, start=1):
+            words = pages[number - 1][2]
+            for card, box in _text_in_cards(slide):
+                bottom = card[3]
+                for x0, y0, _, y1, word in words:
+                    inside = box[0] - 1 <= x0 <= box[2] and box[1] - 1 <= y0 < bottom
+                    if inside and y1 > bottom + 1:
+                        spilled.append(f"{deck.name} slide {number}: '{word}'")
+    assert not spilled, "\n".join(spilled)
+
+
+def _text_in_cards(slide: Any) -> list[tuple[tuple[float, ...], tuple[float, ...]]]:
+    """(card, text box) rectangles in points: text boxes starting on a textless panel."""
+
+    def box(shape: Any) -> tuple[float, ...]:
+        left, top = shape.left / 12700, shape.top / 12700
+        return (left, top, left + shape.width / 12700, top + shape.height / 12700)
+
+    shapes = [s for s in slide.shapes if s.left is not None and s.width is not None]
+    cards = [
+        box(s)
+        for s in shapes
+        if s.shape_type == 1 and not (s.has_text_frame and s.text_frame.text.strip())
+    ]
+    found = []
+    for shape in shapes:
+        if shape.shape_type != 17 or not shape.text_frame.text.strip():
+            continue
+        rect = box(shape)
+        for card in cards:
+            if card[0] <= rect[0] < card[2] and card[1] <= rect[1] < card[3]:
+                found.append((card, rect))
+                break
+    return found
 
 
 def _first_overlap(words: list[tuple[float, float, float, float, str]]) -> str:

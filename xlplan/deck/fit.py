@@ -18,6 +18,7 @@ from PIL import ImageFont
 logger = logging.getLogger(__name__)
 
 LINE_SPACING = 1.2  # PowerPoint's single spacing, as a multiple of the font size
+WRAP_SHARE = 0.97  # of a box's width that wrapped lines are measured to fill
 _TWINS = {
     "calibri": "Carlito",
     "cambria": "Caladea",
@@ -112,7 +113,15 @@ class Measure:
         return self.size * LINE_SPACING
 
     def wrap(self, text: str, width: float) -> list[str]:
-        """Lines of text wrapped at word boundaries to fit ``width`` points."""
+        """Lines of text wrapped at word boundaries to fit ``width`` points.
+
+        Lines are filled to ``WRAP_SHARE`` of the width only: PowerPoint and
+        LibreOffice place glyphs a little differently from the font's own
+        advances (kerning, hinting), so a line measured to end within a
+        point of the edge may wrap one word earlier on screen, and the text
+        grows a line taller than measured.
+        """
+        width *= WRAP_SHARE
         lines: list[str] = []
         for paragraph in text.split("\n"):
             lines.extend(self._wrap_paragraph(paragraph, width))
