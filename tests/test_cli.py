@@ -343,3 +343,35 @@ def test_check_names_a_path_that_is_not_there(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "acme.xlsx")])
     assert result.exit_code == 1
     assert f"Not found: {tmp_path / 'acme.xlsx'}." in result.output
+
+
+def test_an_unexpected_error_is_one_line_and_a_report_not_a_traceback(
+    tmp_path, monkeypatch
+):
+    from xlplan.cli._common import reports_errors
+
+    @click.command()
+    @reports_errors
+    def broken() -> None:
+        raise ValueError("day is out of range for month")
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.delenv("XLPLAN_DEBUG", raising=False)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    result = CliRunner().invoke(broken, [])
+
+    assert result.exit_code == 70
+    assert "Traceback" not in result.output
+    assert (
+        "xlplan stopped on a problem it did not expect "
+        "(ValueError: day is out of range for month)." in result.output
+    )
+    (report,) = tmp_path.glob("xlplan-bug-*.txt")
+    assert str(report) in result.output
+    assert 'raise ValueError("day is out of range for month")' in report.read_text()
+
+    monkeypatch.setenv("XLPLAN_DEBUG", "1")
+    debug = CliRunner().invoke(broken, [])
+    assert isinstance(debug.exception, ValueError)

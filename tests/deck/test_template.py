@@ -163,6 +163,39 @@ def test_a_file_that_is_not_a_template_is_refused(rich, tmp_path: Path) -> None:
         deck_of(plan, own_pack, Audience.CLIENT, template=bad)
 
 
+def _damaged_template(tmp_path: Path, part: str, change) -> Path:
+    """The default template with one package part changed (``None`` drops it)."""
+    source = zipfile.ZipFile(default_template())
+    path = tmp_path / "brand.pptx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                data = change(data)
+                if data is None:
+                    continue
+            target.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        ("ppt/slideLayouts/slideLayout12.xml", lambda data: data[: len(data) // 2]),
+        ("ppt/presentation.xml", lambda data: data[:-40]),
+        ("ppt/slideMasters/slideMaster1.xml", lambda data: None),
+    ],
+    ids=["a layout cut short", "presentation cut short", "no master"],
+)
+def test_a_damaged_template_is_named_before_rendering(
+    rich, tmp_path: Path, part, change
+) -> None:
+    template = _damaged_template(tmp_path, part, change)
+    plan, own_pack = rich
+    with pytest.raises(TemplateError, match="brand.pptx: not a PowerPoint template"):
+        deck_of(plan, own_pack, Audience.CLIENT, template=template)
+
+
 @pytest.mark.skipif(not CORPUS_TEMPLATES, reason="../shared/corpus is absent")
 def test_every_sample_plan_renders_on_every_template(
     pack: Pack, tmp_path: Path

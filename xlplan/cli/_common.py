@@ -14,6 +14,7 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 BROKEN_PIPE_STATUS = 141
+BUG_STATUS = 70  # EX_SOFTWARE: an internal error
 
 
 def reports_errors(command: F) -> F:
@@ -51,8 +52,47 @@ def reports_errors(command: F) -> F:
                 "  Check the path exists, is writable and has free space.", err=True
             )
             sys.exit(1)
+        except Exception as error:
+            # A bug: the user gets one line and where the details are, not a
+            # traceback. XLPLAN_DEBUG=1 lets it through for a developer.
+            if os.environ.get("XLPLAN_DEBUG"):
+                raise
+            report = _bug_report(error)
+            click.secho(
+                "Error: xlplan stopped on a problem it did not expect "
+                f"({type(error).__name__}: {error}).",
+                fg="red",
+                err=True,
+            )
+            click.echo(
+                f"  This is a bug in xlplan. Please send {report} to the xlplan "
+                "team with the command you ran.",
+                err=True,
+            )
+            sys.exit(BUG_STATUS)
 
     return run  # type: ignore[return-value]
+
+
+def _bug_report(error: BaseException) -> str:
+    """Write the traceback to a file in the temporary folder; return its path."""
+    import tempfile
+    import traceback
+
+    import xlplan
+
+    text = (
+        f"xlplan {xlplan.__version__}, Python {sys.version.split()[0]}, "
+        f"{sys.platform}\ncommand: {' '.join(sys.argv)}\n\n"
+        + "".join(traceback.format_exception(error))
+    )
+    try:
+        handle, name = tempfile.mkstemp(prefix="xlplan-bug-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError:
+        return "the traceback (run again with XLPLAN_DEBUG=1 to see it)"
+    return name
 
 
 class FileToWrite(click.Path):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.presentation import Presentation as PresentationType
@@ -63,7 +64,8 @@ def open_template(path: Path | None, default: Path) -> PresentationType:
         ) from None
     try:
         deck = Presentation(io.BytesIO(_as_presentation(content)))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        _parse_every_layout(deck)
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as error:
         # python-pptx names the in-memory buffer, not the file: keep its reason only.
         reason = re.sub(r"file '<[^>]*>' ", "", str(error)) or "unreadable package"
         raise TemplateError(
@@ -72,6 +74,16 @@ def open_template(path: Path | None, default: Path) -> PresentationType:
         ) from None
     _remove_slides(deck)
     return deck
+
+
+def _parse_every_layout(deck: PresentationType) -> None:
+    """Read every master and layout now: python-pptx parses a part when first used,
+    so a damaged one would otherwise fail in the middle of rendering."""
+    for master in deck.slide_masters:
+        list(master.shapes)
+        for layout in master.slide_layouts:
+            list(layout.placeholders)
+            _ = layout.name
 
 
 def _as_presentation(content: bytes) -> bytes:

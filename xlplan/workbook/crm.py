@@ -296,7 +296,14 @@ def _decode(path: Path, data: bytes) -> str:
             hint="Save or export the account list as CSV (UTF-8) and pass that file.",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise AccountsFileError(
+                f"{path}: the UTF-16 text is damaged at byte {exc.start} (the file "
+                "may be cut short).",
+                hint="Export the account list again, as CSV (UTF-8).",
+            ) from None
     if b"\x00" in data:
         raise AccountsFileError(
             f"{path}: holds binary data, not CSV text.",
