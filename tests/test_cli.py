@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -375,3 +376,20 @@ def test_an_unexpected_error_is_one_line_and_a_report_not_a_traceback(
     monkeypatch.setenv("XLPLAN_DEBUG", "1")
     debug = CliRunner().invoke(broken, [])
     assert isinstance(debug.exception, ValueError)
+
+
+def test_output_in_a_legacy_code_page_escapes_what_it_cannot_hold(tmp_path):
+    made = CliRunner().invoke(main, ["new", "Rocket 🚀 Freight", "-o", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    (plan,) = tmp_path.glob("*.xlsx")
+
+    run = subprocess.run(
+        [sys.executable, "-m", "xlplan.cli", "check", str(plan)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        check=False,
+    )
+
+    assert run.returncode in (0, 1), run.stderr
+    assert b"Traceback" not in run.stderr
+    assert b"\\U0001f680" in run.stdout

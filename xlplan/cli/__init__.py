@@ -8,6 +8,9 @@ starts fast.
 
 from __future__ import annotations
 
+import io
+import sys
+
 import click
 
 from xlplan.cli.decks import deck
@@ -27,6 +30,11 @@ def main() -> None:
     a plan into a client or internal PowerPoint deck (deck), and set up the
     worksheet functions and buttons inside Excel (excel).
     """
+    # A console or file in a legacy code page (cp1252 on Windows) cannot hold
+    # every character a plan may: such characters print as \u escapes.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 for command in (new, demo, check, rollup, diff, deck, template, excel):
