@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from tests.conftest import AS_OF
 from tests.workbook.plans import sample_plans
 from xlplan.cli import main
+from xlplan.model.issues import Issue, Severity
 from xlplan.packs import load_pack
 from xlplan.portfolio import write
 from xlplan.portfolio.gather import find_files, read_all
@@ -332,3 +333,35 @@ def test_a_block_of_any_values_reads_back_as_xlsxwriter_writes_them(rows):
             ]
         )
     assert looks[0] == looks[1]
+
+
+def test_the_portfolio_prints_readably_on_a4(plans_dir, pack, rules):
+    portfolio = _portfolio(plans_dir, pack, rules)
+    portfolio.issues = [
+        *portfolio.issues[:1],
+        Issue("x.long", Severity.WARNING, "a.xlsx", "word " * 40, "Fix it."),
+        Issue("x.short", Severity.INFO, "b.xlsx", "Short.", "Fix it."),
+    ]
+    book = openpyxl.load_workbook(
+        io.BytesIO(write.build_portfolio_workbook(portfolio, pack))
+    )
+
+    assert {int(sheet.page_setup.paperSize) for sheet in book.worksheets} == {9}
+    accounts = book["Accounts"]
+    widths = [accounts.column_dimensions[c].width for c in ("A", "B", "C")]
+    assert accounts.print_title_cols == "$A:$B"
+    assert int(accounts.page_setup.fitToWidth) >= 3
+    assert widths[2] < 22  # a short text column (tier) is not printed wide
+    issues = book["Issues"]
+    rows = {r[0].value: r[0].row for r in issues.iter_rows(min_row=5) if r[0].value}
+    long_row = next(
+        r[0].row for r in issues.iter_rows(min_row=5) if r[6].value == "x.long"
+    )
+    short_row = next(
+        r[0].row for r in issues.iter_rows(min_row=5) if r[6].value == "x.short"
+    )
+    assert (
+        issues.row_dimensions[long_row].height == 3 * write.LINE_HEIGHT
+    )  # 200 letters
+    assert issues.row_dimensions[short_row].height is None
+    assert issues["E5"].alignment.wrap_text and rows

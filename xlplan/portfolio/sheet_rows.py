@@ -132,8 +132,12 @@ def render_rows(
     top: int,
     rows: Sequence[Sequence[Any]],
     formats: Sequence[Format],
+    heights: Sequence[float | None] = (),
 ) -> None:
     """Write ``rows`` from row ``top`` (zero-based) down as one block of ``sheet``.
+
+    ``heights`` gives rows a height in points (``None``: the default), as
+    ``set_row`` does: rows of wrapped text that spreadsheets do not grow.
 
     Each cell takes its column's format; text goes to the workbook's shared
     strings, numbers, dates (as serials) and blanks are typed as XlsxWriter
@@ -160,9 +164,18 @@ def render_rows(
     ]
     first = letters[0]
     sheet.str_table.count += sum(piece.repeats for piece in pieces)
+    tall = [
+        f' ht="{height:g}" customHeight="1"' if height else ""
+        for height in heights or [None] * len(rows)
+    ]
     parts = [
-        f'<row r="{number}"><c r="{first}{number}{str(number).join(cells)}</row>'
-        for number, cells in enumerate(zip(*columns, strict=True), start=top + 1)
+        f'<row r="{number}"{size}><c r="{first}{number}{str(number).join(cells)}</row>'
+        for number, cells, size in zip(
+            range(top + 1, top + 1 + len(rows)),
+            zip(*columns, strict=True),
+            tall,
+            strict=True,
+        )
     ]
     sheet.set_block(top, top + len(rows) - 1, len(formats) - 1, "".join(parts))
 

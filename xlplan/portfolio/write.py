@@ -68,7 +68,12 @@ ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("days_to_renewal", "Days to renewal", "int"),
     ("data_errors", "Data errors", "int"),
 )
-PRINT_WIDTH = 240  # column-width units on one landscape page at about 70%
+# Column-width units printed on one landscape page at about 85%, so that a
+# wide table prints a few pages wide in type a manager can read (9 pt).
+PRINT_WIDTH = 170
+A4_PAPER = 9  # XlsxWriter's paper code; plans print on A4 too
+PROSE_WIDTH = 60
+LINE_HEIGHT = 15.0  # points: a line of the default font, as a default row
 NUMBER_FORMATS = {
     "date": "d mmm yyyy",
     "int": "0",
@@ -171,6 +176,8 @@ class SheetWriter:
             for kind, fmt in NUMBER_FORMATS.items()
         }
         self.formats["text"] = book.add_format(base)
+        # Long sentences (issue messages): wrapped in their column.
+        self.formats["prose"] = book.add_format({**base, "text_wrap": True})
         self.formats["bool"] = book.add_format({**base, "align": "center"})
         self.big = book.add_format(
             {**base, "bold": True, "font_size": 14, "num_format": "#,##0"}
@@ -205,6 +212,7 @@ class SheetWriter:
         sheet.write_string(0, 0, title, self.title)
         sheet.write_string(1, 0, note, self.muted)
         sheet.set_landscape()
+        sheet.set_paper(A4_PAPER)
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(3)
         sheet.set_footer("&L&8Confidential: portfolio review&R&8Page &P of &N")
@@ -219,20 +227,28 @@ class SheetWriter:
     ) -> None:
         """An Excel table at row 4 with typed columns; at least one (blank) row."""
         top = 3
-        total = 0
+        widths = []
         for col, (label, kind) in enumerate(headers):
-            width = max(
-                {"text": 22, "date": 12, "money": 13}.get(kind, 11),
-                min(len(label) + 2, 24),
-                _text_width(rows, col) if kind == "text" else 0,
+            width = (
+                PROSE_WIDTH
+                if kind == "prose"
+                else max(
+                    {"text": 10, "date": 12, "money": 13}.get(kind, 9),
+                    min(len(label) + 2, 18),
+                    _text_width(rows, col) if kind == "text" else 0,
+                )
             )
-            total += width
+            widths.append(width)
             sheet.set_column(col, col, width, self.formats[kind])
-        # Print wide tables a few pages wide, with the id and name columns repeated.
-        pages = max(1, -(-total // PRINT_WIDTH))
-        sheet.fit_to_pages(pages, 0)
-        if pages > 1:
+        # Print a wide table a few pages wide, the id and name columns repeated
+        # on each page (so each page holds that much less of the rest).
+        pages = 1
+        if sum(widths) > PRINT_WIDTH:
+            repeated = sum(widths[:2])
+            rest = sum(widths) - repeated
+            pages = max(2, -(-rest // max(PRINT_WIDTH - repeated, PRINT_WIDTH // 2)))
             sheet.repeat_columns(0, 1)
+        sheet.fit_to_pages(pages, 0)
 
         data = rows or [[None] * len(headers)]
         sheet.add_table(
@@ -250,7 +266,8 @@ class SheetWriter:
             },
         )
         sheet.set_row(top, 30)
-        self._rows(sheet, top + 1, data, [kind for _, kind in headers])
+        kinds = [kind for _, kind in headers]
+        self._rows(sheet, top + 1, data, kinds, _prose_heights(data, kinds))
         sheet.freeze_panes(top + 1, 2)
 
     def _rows(
@@ -259,8 +276,11 @@ class SheetWriter:
         top: int,
         rows: Sequence[Sequence[Any]],
         kinds: Sequence[str],
+        heights: Sequence[float | None] = (),
     ) -> None:
         """Rows of values from row ``top`` down, each cell in its column's format.
+
+        ``heights`` sets the height of rows whose text wraps (``None`` leaves one).
 
         On a ``TableSheet`` the rows become one block of XML (a portfolio of
         thousands of plans has over half a million cells); elsewhere most cells
@@ -268,8 +288,11 @@ class SheetWriter:
         """
         formats = [self.formats[kind] for kind in kinds]
         if isinstance(sheet, TableSheet):
-            render_rows(sheet, top, rows, formats)
+            render_rows(sheet, top, rows, formats, heights)
             return
+        for r, height in enumerate(heights, start=top):
+            if height:
+                sheet.set_row(r, height)
         write_string, write_number = sheet.write_string, sheet.write_number
         for r, row in enumerate(rows, start=top):
             for c, value in enumerate(row):
@@ -518,19 +541,19 @@ class _Writer(SheetWriter):
                 ("File", "text"),
                 ("Sheet", "text"),
                 ("Cell", "text"),
-                ("Message", "text"),
-                ("What to do", "text"),
+                ("Message", "prose"),
+                ("What to do", "prose"),
                 ("Code", "text"),
             ],
             rows,
         )
-        sheet.set_column(4, 5, 60)
 
     def _summary(self, sheet: Worksheet) -> None:
         p = self.portfolio
         totals = p.totals()
         sheet.hide_gridlines(2)
         sheet.set_landscape()
+        sheet.set_paper(A4_PAPER)
         sheet.fit_to_pages(1, 1)
         sheet.write_string(0, 0, "Portfolio", self.title)
         sheet.write_string(
@@ -654,6 +677,32 @@ class _Writer(SheetWriter):
         chart.set_y_axis({"reverse": True, "crossing": "max"})
         chart.set_legend({"none": True})
         return chart
+
+
+def _prose_heights(
+    rows: Sequence[Sequence[Any]], kinds: Sequence[str]
+) -> list[float | None]:
+    """Each row's height for the lines its prose cells wrap to; ``None`` for one line.
+
+    Spreadsheets other than Excel keep a row one line high however its text
+    wraps. A line holds a few characters fewer than the column's width in
+    letters; line breaks are taken as they come, erring towards a taller row.
+    """
+    prose = [col for col, kind in enumerate(kinds) if kind == "prose"]
+    if not prose:
+        return []
+    # Calibri's letters average about four fifths of its digit width.
+    per_line = PROSE_WIDTH * 5 // 4 - 3
+    heights: list[float | None] = []
+    for row in rows:
+        lines = max(
+            sum(-(-len(part) // per_line) or 1 for part in str(row[col]).split("\n"))
+            if row[col]
+            else 1
+            for col in prose
+        )
+        heights.append(LINE_HEIGHT * lines if lines > 1 else None)
+    return heights
 
 
 def _text_width(rows: Sequence[Sequence[Any]], col: int) -> int:
