@@ -104,8 +104,49 @@ def test_placeholders_split_across_runs_are_filled(rich, tmp_path: Path) -> None
 def test_an_unknown_placeholder_name_names_the_shape(rich, tmp_path: Path) -> None:
     template = _template_with_master_text(tmp_path, ["{{ plan.acount_name }}"])
     plan, own_pack = rich
-    with pytest.raises(DeckTemplateError, match="slide master 1, shape 'Brand footer'"):
+    with pytest.raises(
+        DeckTemplateError, match="slide master 1, shape 'Brand footer'"
+    ) as caught:
         deck_of(plan, own_pack, Audience.CLIENT, template=template)
+    assert caught.value.message.endswith(
+        "'acount_name' is not a name a deck template knows. Did you mean 'account_name'?"
+    )
+    assert "_Fields" not in str(caught.value) and "DOMAIN.md" not in str(caught.value)
+
+
+def test_internal_figures_in_a_client_deck_template_are_named_as_such(
+    rich, tmp_path: Path
+) -> None:
+    template = _template_with_master_text(tmp_path, ["Health {{ figures.health }}"])
+    plan, own_pack = rich
+    with pytest.raises(DeckTemplateError) as caught:
+        deck_of(plan, own_pack, Audience.CLIENT, template=template)
+    assert caught.value.message.endswith(
+        "figures.health is shown in internal decks only."
+    )
+
+
+def test_whole_money_prints_without_a_decimal_and_filters_group_it(
+    rich, tmp_path: Path
+) -> None:
+    texts = [
+        "Raw {{ plan.revenue_current }}",
+        "Grouped {{ plan.revenue_current | number }}",
+        "Compact {{ plan.revenue_current | money }}",
+        "Since {{ plan.client_since.year }}",
+    ]
+    template = _template_with_master_text(tmp_path, texts)
+    plan, own_pack = rich
+    deck, _ = deck_of(plan, own_pack, Audience.INTERNAL, template=template)
+    master = " ".join(
+        shape.text_frame.text
+        for shape in deck.slide_masters[0].shapes
+        if shape.has_text_frame
+    )
+    revenue = plan.value("profile", "revenue_current")
+    assert f"Raw {revenue:.0f}" in master and ".0" not in master
+    assert f"Grouped {revenue:,.0f}" in master
+    assert "Compact " in master and "Since 2022" in master
 
 
 def test_a_hidden_field_in_a_template_is_blank_in_a_client_deck(

@@ -52,6 +52,8 @@ def reports_errors(command: F) -> F:
                 "  Check the path exists, is writable and has free space.", err=True
             )
             sys.exit(1)
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise  # usage mistakes and Ctrl-C: click reports them itself
         except Exception as error:
             # A bug: the user gets one line and where the details are, not a
             # traceback. XLPLAN_DEBUG=1 lets it through for a developer.

@@ -8,6 +8,8 @@ template. An unknown name is an error naming where the template came from.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -31,11 +33,17 @@ def _longdate(value: Any) -> str:
 
 
 def _finalize(value: Any) -> Any:
-    """How a value prints: blank for None, dates as "3 Mar 2026"."""
+    """How a value prints: blank for None, dates as "3 Mar 2026", 1420000.0 as 1420000.
+
+    Grouped or compact figures are the filters' work (``number``, ``money``,
+    ``pct``): a year must not print as "2,020".
+    """
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return _longdate(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
@@ -49,6 +57,9 @@ def _environment() -> BoundedSandbox:
     env.filters["longdate"] = _longdate
     env.filters["show"] = format_value
     env.filters["format"] = _format
+    env.filters["number"] = functools.partial(format_value, kind="dec")
+    env.filters["money"] = functools.partial(format_value, kind="money")
+    env.filters["pct"] = functools.partial(format_value, kind="pct")
     for widening in ("center", "indent", "wordwrap"):
         del env.filters[widening]
     return env
@@ -136,9 +147,11 @@ def render_text(source: str, context: Mapping[str, Any], where: str) -> str:
         ) from None
     except jinja2.UndefinedError as error:
         raise DeckTemplateError(
-            f"{where}: {error.message}",
-            hint="Use a field name of DOMAIN.md (plan.account_name, plan.industry ...), "
-            "company, as_of, counts.<section> or figures.<name>.",
+            f"{where}: {_unknown_name(error.message or '', context)}",
+            hint="Names a template may use: plan.<a field of the pack's "
+            "schema.yaml> (plan.account_name ...), company, as_of, audience, "
+            "top_objective, counts.<section>, and in internal decks "
+            "figures.<name> (health, completeness ...). See the README, 'Decks'.",
         ) from None
     except jinja2.TemplateError as error:
         raise DeckTemplateError(
@@ -149,6 +162,23 @@ def render_text(source: str, context: Mapping[str, Any], where: str) -> str:
             f"{where}: {type(error).__name__}: {error}", hint="Fix the template text."
         ) from None
     return clean_text(re.sub(r"[ \t]*\n[ \t]*", " ", text).replace("  ", " "))
+
+
+def _unknown_name(message: str, context: Mapping[str, Any]) -> str:
+    """Jinja2's "'x object' has no attribute 'y'" as a template writer reads it."""
+    found = re.search(r"has no attribute '([^']+)'", message) or re.search(
+        r"'([^']+)' is undefined", message
+    )
+    if found is None:
+        return message
+    name = found.group(1)
+    figures = context.get("figures")
+    if "dict object" in message and isinstance(figures, Mapping) and not figures:
+        return f"figures.{name} is shown in internal decks only."
+    known = [*context, *context.get("plan", {}), *(figures or {})]
+    close = difflib.get_close_matches(name, known, n=1)
+    guess = f" Did you mean '{close[0]}'?" if close else ""
+    return f"'{name}' is not a name a deck template knows.{guess}"
 
 
 def _excerpt(source: str, line: int | None) -> str:
