@@ -707,6 +707,23 @@ def test_duplicate_ranks_and_reporting_loops_are_reported(pack):
     assert "'Grow' and 'Save'" in rank.message
 
 
+def test_a_row_id_used_twice_in_a_table_is_named_on_its_second_row(pack):
+    def edit(book):
+        for offset, (name, row_id) in enumerate(
+            (("Deal one", "OPP-1"), ("Deal two", "opp-1 "), ("Deal three", "OPP-3")),
+            start=1,
+        ):
+            _table_cell(book, "Opportunities", offset, "Name").value = name
+            _table_cell(book, "Opportunities", offset, "ID").value = row_id
+
+    read = read_plan(_edited(pack, edit))
+
+    (twice,) = [i for i in read.issues if i.code == "data.duplicate_id"]
+    assert twice.message == "Id opp-1 is used by two rows of Opportunities."
+    assert (twice.sheet, twice.cell) == ("Opportunities", "B6")
+    assert "--fix-ids" in twice.hint
+
+
 def test_an_id_cell_the_sheet_never_wrote_is_added_in_column_order():
     from xlplan.workbook.checking import _patch_sheet
 

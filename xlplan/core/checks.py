@@ -33,8 +33,8 @@ class Problem:
         return f"{self.message} {self.hint}"
 
 
-# The sections ``plan_problems`` reads: a plan whose other sections change keeps
-# its problems.
+# The sections ``plan_problems`` reads besides every table's ids: a plan whose
+# other sections change keeps its problems.
 PROBLEM_SECTIONS = ("plan", "objectives", "stakeholders", "actions")
 
 
@@ -49,6 +49,7 @@ def plan_problems(plan: Plan, label: Labels = _default_label) -> list[Problem]:
         *_contacts_after_as_of(plan),
         *_done_without_date(plan),
         *_duplicate_ranks(plan),
+        *_duplicate_ids(plan),
         *(
             problem
             for section, key, link in (
@@ -129,6 +130,29 @@ def _duplicate_ranks(plan: Plan) -> Iterator[Problem]:
                 "Give each objective its own rank (1 is most important).",
             )
         seen.setdefault(rank, str(row.get("title")))
+
+
+def _duplicate_ids(plan: Plan) -> Iterator[Problem]:
+    """A row id used twice in one table: history and links would mix the rows up."""
+    for section, rows in plan.tables.items():
+        first: dict[str, Row] = {}
+        for row in rows:
+            row_id = row.get("id")
+            if not row_id:
+                continue
+            key = str(row_id).strip().casefold()
+            if key in first:
+                yield Problem(
+                    "data.duplicate_id",
+                    section,
+                    "id",
+                    row,
+                    f"Id {str(row_id).strip()} is used by two rows of "
+                    f"{label_from_name(section)}.",
+                    "Give the copied row an id of its own, or clear it and run "
+                    "`xlplan check --fix-ids`.",
+                )
+            first.setdefault(key, row)
 
 
 def _cycles(

@@ -388,8 +388,9 @@ def xlplan_plan_check(rows: Any, *plan: Any) -> list[list[Any]]:
     entry = _entry(plan)
     # Its odd cells come from every range passed, its problems from a few
     # sections: a changed KPI or review line leaves the problems as they were.
+    sections = {*PROBLEM_SECTIONS, *entry.read.plan.tables}  # ids: every table
     problems = entry.score(
-        "plan_problems", PROBLEM_SECTIONS, lambda p: [str(x) for x in plan_problems(p)]
+        "plan_problems", sections, lambda p: [str(x) for x in plan_problems(p)]
     )
     return _column(entry.read.findings + problems or ["No issues found."], rows)
 
