@@ -75,7 +75,13 @@ def test_demo_builds_the_sample_portfolio(tmp_path):
     assert "Decks: 24 written" in result.output
     again = runner.invoke(main, ["demo", str(tmp_path / "demo")])
     assert again.exit_code == 1
-    assert "already exist" in again.output and "--force" in again.output
+    assert "holds an earlier demo" in again.output and "--force" in again.output
+    # Plans gone, the portfolio and decks still there: nothing is written.
+    for plan in plans:
+        plan.unlink()
+    third = runner.invoke(main, ["demo", str(tmp_path / "demo")])
+    assert third.exit_code == 1 and "portfolio.xlsx" in third.output
+    assert list((tmp_path / "demo" / "plans").glob("*.xlsx")) == []
 
 
 def test_new_writes_one_plan_with_a_windows_safe_name(tmp_path):

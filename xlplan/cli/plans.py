@@ -144,6 +144,17 @@ def demo(
     from xlplan.workbook.service import build_demo
 
     pack = load_pack(pack_dir)
+    made_before = [out_dir / "portfolio.xlsx", *sorted(out_dir.glob("decks/*.pptx"))]
+    made_before = [path for path in made_before if path.exists()]
+    if made_before and not force:
+        from xlplan.errors import OutputExistsError
+
+        shown = ", ".join(map(str, made_before[:3]))
+        more = f" and {len(made_before) - 3} more" if len(made_before) > 3 else ""
+        raise OutputExistsError(
+            f"{out_dir} holds an earlier demo: {shown}{more}.",
+            hint="Pass --force to build it again, or choose another folder.",
+        )
     results = build_demo(pack, out_dir, as_of=as_of, force=force)
     click.echo(f"Sample portfolio: {len(results)} plans in {out_dir / 'plans'}")
     width = max(len(item.path.name) for item in results)
