@@ -131,6 +131,22 @@ def test_a_file_that_is_not_duckdb_is_refused(tmp_path, history):
     assert not (tmp_path / "p.xlsx").exists()
 
 
+def test_an_sqlite_file_is_refused_without_fetching_a_reader_for_it(
+    tmp_path, monkeypatch
+):
+    import sqlite3
+
+    other = tmp_path / "crm.sqlite"
+    with sqlite3.connect(other) as con:
+        con.execute("create table accounts (name text)")
+    # An attempt to fetch DuckDB's SQLite extension would need the network.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    out = _fails(["diff", str(other)])
+    assert f"{other} is an SQLite database, not an xlplan history" in out
+    assert "--history" in out
+
+
 def test_another_duckdb_database_is_not_taken_for_a_history(tmp_path):
     other = tmp_path / "other.duckdb"
     with duckdb.connect(str(other)) as con:

@@ -104,6 +104,13 @@ def _duckdb() -> Any:
     return duckdb
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+NOT_A_HISTORY_HINT = (
+    "Give the history file an `xlplan rollup --history FILE` run wrote, or a new "
+    "file name (such as history.duckdb) to --history."
+)
+
+
 @contextmanager
 def open_history(path: Path, *, create: bool = False) -> Iterator[Any]:
     """A connection to the history at ``path``, its schema checked.
@@ -121,8 +128,22 @@ def open_history(path: Path, *, create: bool = False) -> Iterator[Any]:
         )
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and _starts_with(path, SQLITE_MAGIC):
+        raise HistoryError(
+            f"{path} is an SQLite database, not an xlplan history (DuckDB).",
+            hint=NOT_A_HISTORY_HINT,
+        )
     try:
-        con = duckdb.connect(str(path), read_only=not create)
+        # No extension is fetched from the internet to open a file of another
+        # kind: a history is a DuckDB file or nothing.
+        con = duckdb.connect(
+            str(path),
+            read_only=not create,
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
     except duckdb.Error as exc:
         raise _open_error(path, exc) from None
     try:
@@ -130,6 +151,14 @@ def open_history(path: Path, *, create: bool = False) -> Iterator[Any]:
         yield con
     finally:
         con.close()
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _open_error(path: Path, exc: Exception) -> HistoryError:
@@ -142,7 +171,7 @@ def _open_error(path: Path, exc: Exception) -> HistoryError:
     if "not a valid DuckDB" in text or "valid database" in text:
         return HistoryError(
             f"{path} is not a DuckDB database, so it cannot hold snapshots.",
-            hint="Give --history a new file name (such as history.duckdb) or an xlplan history file.",
+            hint=NOT_A_HISTORY_HINT,
         )
     return HistoryError(
         f"{path} cannot be opened as a history database ({text}).",
