@@ -357,6 +357,15 @@ BAD_FILES = {
         "file.encrypted",
     ),
     "word file": (_zip({"word/document.xml": b"<w/>"}), "file.not_a_workbook"),
+    "opendocument": (
+        _zip(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": b"<office:document-content/>",
+            }
+        ),
+        "file.opendocument",
+    ),
     "zip bomb": (
         _zip({"xl/workbook.xml": b"<a/>", "xl/big.xml": b"\0" * (300 * 2**20)}),
         "file.zip_bomb",

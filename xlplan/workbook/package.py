@@ -196,7 +196,16 @@ def check_container(content: bytes) -> zipfile.ZipFile:
             hint="Save the workbook again from Excel, or restore it from a backup.",
         ) from None
     _check_bomb(members)
-    if "xl/workbook.xml" not in {m.filename for m in members}:
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names and "mimetype" in names:
+        kind = package.read("mimetype")[:100].decode("ascii", "replace")
+        if kind.endswith(".spreadsheet"):
+            raise PlanFileError(
+                "file.opendocument",
+                "This is an OpenDocument spreadsheet (.ods), not an Excel workbook.",
+                hint="Open it in LibreOffice and save it as Excel 2007-365 (.xlsx).",
+            )
+    if "xl/workbook.xml" not in names:
         raise PlanFileError(
             "file.not_a_workbook",
             "The zip package holds no spreadsheet (no xl/workbook.xml).",
