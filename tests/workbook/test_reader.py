@@ -238,6 +238,24 @@ def test_typed_figures_out_of_range_are_named_and_not_summed(pack, rules):
     assert row.values["weighted_pipeline"] <= row.values["pipeline"]
 
 
+def test_a_misspelt_name_is_offered_its_match_and_a_blank_list_value_its_choices(
+    pack,
+):
+    def edit(book):
+        _table_cell(book, "Stakeholders", 1, "Reports to").value = "Anne Lee"
+        _set(book, "account_tier", None)
+
+    read = read_plan(_edited(pack, edit))
+
+    said = {i.code: i for i in read.issues}
+    assert said["value.unknown_reference"].message.endswith(
+        "'Anne Lee' names nobody on sheet 'Stakeholders'. Did you mean 'Ann Lee'?"
+    )
+    tier = said["value.required"]
+    assert tier.message == "Account tier is required but blank."
+    assert tier.hint == f"Pick one of: {', '.join(pack.lists['account_tier'])}."
+
+
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):
     def edit(book):
         sheet, ref = next(iter(book.defined_names["employees"].destinations))

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,7 @@ class PlanChecks:
         """
         labels = {
             s.key: {
-                str(r.get(s.label_field)).casefold()
+                str(r.get(s.label_field)).casefold(): str(r.get(s.label_field))
                 for r in plan.rows(s.key)
                 if r.get(s.label_field)
             }
@@ -113,18 +114,27 @@ class PlanChecks:
         section: SectionSpec,
         spec: FieldSpec,
         row: Mapping[str, Any],
-        known: set[str],
+        known: Mapping[str, str],
     ) -> None:
+        """Report each name of ``row``'s reference cell that ``known`` lacks.
+
+        ``known`` maps the target table's names, case-folded, to how they are
+        written; a name close to one of them is offered as a correction.
+        """
         value = row.get(spec.name)
         names = value if isinstance(value, tuple) else (value,) if value else ()
         target = self.pack.section(spec.ref_to or "")
         for name in names:
-            if str(name).casefold() not in known:
+            folded = str(name).casefold()
+            if folded not in known:
+                close = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.8)
+                guess = f" Did you mean '{known[close[0]]}'?" if close else ""
                 sheet, cell = self._address(section, spec.name, row)
                 self._problem(
                     "value.unknown_reference",
                     Severity.WARNING,
-                    f"{spec.label}: '{name}' names nobody on sheet '{target.sheet}'.",
+                    f"{spec.label}: '{name}' names nobody on sheet "
+                    f"'{target.sheet}'.{guess}",
                     f"Pick a name from the drop-down, or add '{name}' to {target.sheet}.",
                     sheet,
                     *_split(cell),

@@ -322,11 +322,12 @@ class _Reader(PlanChecks):
             if spec.required and value is None and finding is None:
                 # Without its id or account a plan cannot be placed in a portfolio.
                 identity = spec.name in IDENTITY_FIELDS
+                choices = self._choices(spec)
                 self._problem(
                     "value.required",
                     Severity.ERROR if identity else Severity.WARNING,
                     f"{spec.label} is required but blank.",
-                    "Fill it in.",
+                    f"Pick one of: {', '.join(choices)}." if choices else "Fill it in.",
                     where.sheet,
                     where.row,
                     where.col,
