@@ -426,6 +426,24 @@ def _subset(
 
 def _check_scoring(pack: Pack, rules: Rules, add: Add) -> None:
     lists = pack.lists
+    for stage, chance in rules.stage_probability.items():
+        if not 0 <= chance <= 1:
+            add(
+                "scoring.yaml",
+                f"stage_probability.{stage}",
+                f"{chance:g} is not a probability from 0 to 1.",
+                f"write it as a fraction: {chance / 100:g} for {chance:g}%."
+                if 1 < chance <= 100
+                else "write a fraction from 0 to 1, such as 0.25.",
+            )
+    if rules.selection_active_min > rules.selection_active_max:
+        add(
+            "scoring.yaml",
+            "selection.active_min",
+            f"{rules.selection_active_min} is more than active_max "
+            f"({rules.selection_active_max}).",
+            "make active_min at most active_max.",
+        )
     _subset(
         add,
         "open_stages",

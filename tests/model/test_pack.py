@@ -135,6 +135,26 @@ def _edit(folder: Path, file: str, change) -> None:
             "sections[stakeholders].fields[last_contact_date].type",
         ),
         (
+            "scoring.yaml",
+            lambda d: d["stage_probability"].update(Qualified=25),
+            "scoring.yaml",
+            "stage_probability.Qualified",
+        ),
+        (
+            "scoring.yaml",
+            lambda d: d["selection"].update(active_min=6),
+            "scoring.yaml",
+            "selection.active_min",
+        ),
+        (
+            "schema.yaml",
+            lambda d: d["sections"][0]["fields"].append(
+                {"name": "x" * 300, "type": "str"}
+            ),
+            "schema.yaml",
+            "fields[xxxxxxxxxxxxxxxxxxxx...]",
+        ),
+        (
             "schema.yaml",
             lambda d: d["sections"][2]["fields"].append(
                 {"name": "magic", "type": "int", "computed": True}

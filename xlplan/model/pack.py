@@ -198,6 +198,7 @@ class PackProblem:
 ROW_ID = "id"
 ROW_NOTES = "notes"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_FIELD_NAME = 64
 _CELL_LIKE = re.compile(r"^([a-z]{1,3}[0-9]+|r[0-9]*c?[0-9]*|c[0-9]*)$", re.IGNORECASE)
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _BAD_LABEL_CHARS = set("[]'#@")
@@ -492,6 +493,15 @@ def _parse_field(where: str, raw: dict[str, Any], out: _Collector) -> FieldSpec:
             at,
             f"'{name}' is not a usable field name.",
             "use snake_case that does not look like a cell address (e.g. not 'kpi1').",
+        )
+    elif len(name) > MAX_FIELD_NAME:
+        # It becomes a defined name (255 characters at most in Excel), with
+        # prefixes such as ref_ and list_ on some.
+        out.add(
+            "schema.yaml",
+            f"{where}.fields[{name[:20]}...]",
+            f"the field name is {len(name)} characters long.",
+            f"use at most {MAX_FIELD_NAME} characters.",
         )
     type_text = str(raw.get("type", ""))
     try:
