@@ -265,6 +265,7 @@ def test_a_new_plan_built_from_a_custom_pack_uses_its_lists(tmp_path):
         ["new", "Acme", "--map", "A=industry"],
         ["new", "   "],
         ["new", "Acme", "--as-of", "1899-12-31"],
+        ["new", "Acme", "--as-of", "1900-01-01"],  # Excel's days before March 1900
     ],
 )
 def test_more_usage_mistakes_exit_2(args, tmp_path):

@@ -256,6 +256,27 @@ def test_a_misspelt_name_is_offered_its_match_and_a_blank_list_value_its_choices
     assert tier.hint == f"Pick one of: {', '.join(pack.lists['account_tier'])}."
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # calamine reads a negative serial in a date cell as a time of day
+        (
+            -5,
+            "the cell holds a time of day, or a date Excel cannot show (before 1900).",
+        ),
+        (
+            3_000_000,
+            "the cell holds the number 3,000,000, which is no date Excel can show.",
+        ),
+        ("soon", "the cell holds 'soon', which is not a date."),
+    ],
+)
+def test_a_date_cell_that_holds_no_date_says_what_it_holds(pack, typed, said):
+    read = read_plan(_edited(pack, lambda book: _set(book, "client_since", typed)))
+    (issue,) = [i for i in read.issues if i.code == "value.not_a_date"]
+    assert issue.message == f"Client since: {said}"
+
+
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):
     def edit(book):
         sheet, ref = next(iter(book.defined_names["employees"].destinations))

@@ -15,6 +15,7 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 BROKEN_PIPE_STATUS = 141
 BUG_STATUS = 70  # EX_SOFTWARE: an internal error
+FIRST_EXCEL_DAY = dt.date(1900, 3, 1)
 
 
 def reports_errors(command: F) -> F:
@@ -165,8 +166,11 @@ def date_option(
         raise click.BadParameter(
             f"'{value}' is not a date; write YYYY-MM-DD."
         ) from None
-    if day.year < 1900:
-        raise click.BadParameter(f"'{value}' is before 1900, Excel's first year.")
+    if day < FIRST_EXCEL_DAY:
+        raise click.BadParameter(
+            f"'{value}' is before 1 March 1900: Excel counts the days before it "
+            "wrongly (it holds 1900 a leap year)."
+        )
     return day
 
 

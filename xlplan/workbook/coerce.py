@@ -292,10 +292,18 @@ def _day_month_readings(text: str) -> set[dt.date]:
 
 
 def _not_a_date(spec: FieldSpec, raw: Any) -> Finding:
+    if isinstance(raw, dt.time):
+        # A cell formatted as a date whose serial number is under 1 (or out
+        # of Excel's range) reads as a time of day.
+        shown = "a time of day, or a date Excel cannot show (before 1900)"
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        shown = f"the number {raw:,.10g}, which is no date Excel can show"
+    else:
+        shown = f"'{raw}', which is not a date"
     return Finding(
         "value.not_a_date",
         Severity.WARNING,
-        f"{spec.label}: '{raw}' is not a date.",
+        f"{spec.label}: the cell holds {shown}.",
         "Type a date such as 2026-03-31, or leave the cell blank.",
     )
 
