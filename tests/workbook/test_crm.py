@@ -46,6 +46,10 @@ def test_windows_1252_and_utf16_exports(pack, tmp_path):
         (b"Account Name\n\n", "no account rows"),
         (b'Account Name,Industry\n"Acme,Retail\nBeta,Energy\n', "malformed"),
         (b"Firm\nAcme\n", "no account name column"),
+        (
+            b"Account Name,Industry,Account Name\nAcme,Retail,Globex\n",
+            "'Account Name' twice",
+        ),
         ("Account Name\nAcme\n".encode("utf-16")[:-1], "UTF-16 text is damaged"),
         (b"\xff\xfeA\x00\x00\xd8", "UTF-16 text is damaged"),  # a lone surrogate
     ],

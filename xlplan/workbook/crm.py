@@ -259,6 +259,13 @@ def read_csv_rows(
             f"{path}: the file is empty.", hint="Export the accounts with a header row."
         )
     headers = [h.strip() for h in records[0][1]]
+    twice = sorted({h for h in headers if h and headers.count(h) > 1})
+    if twice:
+        # A row would keep only the last column's value, silently.
+        raise AccountsFileError(
+            f"{path}: the header row names {', '.join(map(repr, twice))} twice.",
+            hint="Remove or rename the extra column, then export again.",
+        )
     rows = []
     for line, values in records[1:]:
         if not any(v.strip() for v in values):
