@@ -131,10 +131,10 @@ def _edited(pack, edit) -> bytes:
     return buffer.getvalue()
 
 
-def _table_cell(book, sheet_name: str, row_offset: int, label: str):
+def _table_cell(book, sheet_name: str, row_offset: int, label: str, table_name=None):
     """The cell of column ``label`` in the ``row_offset``-th data row of the sheet's table."""
     sheet = book[sheet_name]
-    table = sheet.tables[sheet_name.replace(" ", "")]
+    table = sheet.tables[table_name or sheet_name.replace(" ", "")]
     low_col, low_row, _, _ = openpyxl.utils.cell.range_boundaries(table.ref)
     names = [c.name for c in table.tableColumns]
     return sheet.cell(low_row + row_offset, low_col + names.index(label))
@@ -275,6 +275,46 @@ def test_a_date_cell_that_holds_no_date_says_what_it_holds(pack, typed, said):
     read = read_plan(_edited(pack, lambda book: _set(book, "client_since", typed)))
     (issue,) = [i for i in read.issues if i.code == "value.not_a_date"]
     assert issue.message == f"Client since: {said}"
+
+
+def test_client_text_that_names_a_competitor_the_deck_hides_is_named(pack):
+    def edit(book):
+        rows = [
+            ("Rivalco", "Our competitor at this account"),
+            ("Shopmart", "Client's competitor"),
+        ]
+        for offset, (name, perspective) in enumerate(rows, start=1):
+            sheet = "Competitors & Five Forces"
+            _table_cell(book, sheet, offset, "Name", "Competitors").value = name
+            _table_cell(
+                book, sheet, offset, "Perspective", "Competitors"
+            ).value = perspective
+        _set(
+            book, "summary_overview", "Win back shelf space from RIVALCO and Shopmart."
+        )
+        for offset, (step, shown) in enumerate(
+            (
+                ("Out-pitch Rivalco at the QBR", False),
+                ("Demo for Rivalco's old users", True),
+            ),
+            start=1,
+        ):
+            _table_cell(book, "Actions", offset, "Action step").value = step
+            _table_cell(book, "Actions", offset, "Client visible").value = shown
+
+    read = read_plan(_edited(pack, edit))
+
+    named = [i for i in read.issues if i.code == "data.competitor_in_client_text"]
+    assert [(i.sheet, i.message.split(",")[0]) for i in named] == [
+        ("Cover", "Summary overview names Rivalco"),
+        ("Actions", "Action step names Rivalco"),
+    ]
+    assert named[1].cell == _table_cell_ref(pack, "Actions", 2, "Action step")
+
+
+def _table_cell_ref(pack, sheet: str, offset: int, label: str) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(_edited(pack, lambda book: None)))
+    return _table_cell(book, sheet, offset, label).coordinate
 
 
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):

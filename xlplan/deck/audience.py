@@ -21,7 +21,7 @@ from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.core.rules import Rules, rules_from_pack
 from xlplan.deck.blocks import clean_text
 from xlplan.model.pack import Audience as FieldAudience
-from xlplan.model.pack import Brand, Pack, SectionKind, SectionSpec
+from xlplan.model.pack import Brand, Pack, SectionKind, SectionSpec, client_sees_row
 from xlplan.model.plan import Plan, Row
 
 SINGLE_SECTIONS = ("plan", "profile")
@@ -165,7 +165,7 @@ def _table_rows(
     out = []
     for row in plan.rows(spec.key):
         complete = _with_computed(row, plan, spec, rules)
-        if rule == "all" or (isinstance(rule, Mapping) and _passes(complete, rule)):
+        if client_sees_row(rule, complete):
             out.append({f.name: _clean(complete.get(f.name)) for f in shown})
     return tuple(out)
 
@@ -177,25 +177,6 @@ def _with_computed(row: Row, plan: Plan, spec: SectionSpec, rules: Rules) -> Row
         if column is not None:
             values[f.name] = column.value(row, plan, rules)
     return values
-
-
-def _passes(row: Row, rule: Mapping[str, Any]) -> bool:
-    """True when the row meets every test of a client row rule.
-
-    ``only: {field: [values]}`` keeps rows whose field holds one of the
-    values; ``except: {field: [values]}`` drops rows whose field holds one.
-    """
-    for name, allowed in (rule.get("only") or {}).items():
-        if row.get(name) not in _as_list(allowed):
-            return False
-    for name, refused in (rule.get("except") or {}).items():
-        if row.get(name) in _as_list(refused):
-            return False
-    return True
-
-
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _internal_figures(

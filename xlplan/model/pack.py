@@ -155,6 +155,31 @@ class Pack:
         return self.section(section).field(name)
 
 
+def client_sees_row(rule: Any, row: Mapping[str, Any]) -> bool:
+    """True when a client deck shows ``row`` under its section's ``client_rows`` rule.
+
+    ``None`` (a section the rules do not list) shows no row, ``"all"`` every
+    row; a mapping's ``only: {field: [values]}`` keeps rows whose field holds
+    one of the values and ``except: {field: [values]}`` drops rows whose
+    field holds one.
+    """
+    if rule == "all":
+        return True
+    if not isinstance(rule, Mapping):
+        return False
+    for name, allowed in (rule.get("only") or {}).items():
+        if row.get(name) not in _as_list(allowed):
+            return False
+    for name, refused in (rule.get("except") or {}).items():
+        if row.get(name) in _as_list(refused):
+            return False
+    return True
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 # The defined names a plan workbook has besides its single fields' own: the
 # hidden sheet's pack block, each table's column of row names (the drop-downs
 # of reference cells) and each value list (the drop-downs of list cells).

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
@@ -16,7 +17,14 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlplan.core.checks import plan_problems
 from xlplan.core.registry import COLUMNS, FIELDS
 from xlplan.model.issues import Issue, Severity
-from xlplan.model.pack import FieldSpec, FieldType, SectionKind, SectionSpec
+from xlplan.model.pack import (
+    Audience,
+    FieldSpec,
+    FieldType,
+    SectionKind,
+    SectionSpec,
+    client_sees_row,
+)
 from xlplan.model.plan import Plan
 from xlplan.workbook.coerce import LAST_SERIAL, ErrorValue, Finding, from_serial
 
@@ -156,6 +164,57 @@ class PlanChecks:
         )
         return table.sheet, xl_rowcol_to_cell(row[SOURCE_ROW], table.first_col + index)
 
+    def _check_client_text(self, plan: Plan) -> None:
+        """Text the client deck shows must not name a competitor it hides.
+
+        The deck keeps our competitors at the account from the client (the
+        pack's ``client_rows``); a rep's summary or value proposition that
+        names one would still show it.
+        """
+        rules = self.pack.deck.get("client_rows") or {}
+        hidden = _hidden_competitors(plan, rules.get("competitors"))
+        if not hidden:
+            return
+        for section, spec, row in self._client_texts(plan, rules):
+            text = str(row.get(spec.name) or "")
+            named = [name for name, pattern in hidden if pattern.search(text)]
+            if not named:
+                continue
+            message = (
+                f"{spec.label} names {', '.join(named)}, a competitor the client "
+                "deck keeps from the client, yet shows this text."
+            )
+            hint = "Reword it for the client, or move the remark to an internal field."
+            if section.kind is SectionKind.SINGLE:
+                self._named_problem(spec.name, CLIENT_TEXT_CODE, message, hint)
+                continue
+            sheet, cell = self._address(section, spec.name, row)
+            self._problem(
+                CLIENT_TEXT_CODE, Severity.WARNING, message, hint, sheet, *_split(cell)
+            )
+
+    def _client_texts(
+        self, plan: Plan, rules: Mapping[str, Any]
+    ) -> Iterator[tuple[SectionSpec, FieldSpec, Mapping[str, Any]]]:
+        """Each typed text field a client deck shows, with its row."""
+        for section in self.pack.sections:
+            texts = [
+                spec
+                for spec in section.input_fields
+                if spec.audience is Audience.CLIENT
+                and spec.type in (FieldType.STR, FieldType.TEXT)
+            ]
+            if not texts or section.key == "competitors":
+                continue
+            if section.kind is SectionKind.SINGLE:
+                rows = [plan.records.get(section.key, {})]
+            else:
+                rule = rules.get(section.key)
+                rows = [r for r in plan.rows(section.key) if client_sees_row(rule, r)]
+            for row in rows:
+                for spec in texts:
+                    yield section, spec, row
+
     def _check_data(self, plan: Plan) -> None:
         """Place each of ``core``'s data problems on its cell."""
         label = lambda section, name: self.pack.section(section).field(name).label  # noqa: E731
@@ -271,3 +330,20 @@ def _split(cell: str | None) -> tuple[int | None, int | None]:
     if cell is None:
         return None, None
     return xl_cell_to_rowcol(cell)
+
+
+CLIENT_TEXT_CODE = "data.competitor_in_client_text"
+
+
+def _hidden_competitors(plan: Plan, rule: Any) -> list[tuple[str, re.Pattern[str]]]:
+    """The competitors a client deck leaves out, each with a pattern finding its name."""
+    names = [
+        str(row["name"]).strip()
+        for row in plan.rows("competitors")
+        if row.get("name") and not client_sees_row(rule, row)
+    ]
+    return [
+        (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE))
+        for name in names
+        if len(name) >= 3  # "HP" would match too much prose
+    ]

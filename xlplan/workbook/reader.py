@@ -238,6 +238,7 @@ class _Reader(PlanChecks):
         )
         self._check_references(plan)
         self._check_data(plan)
+        self._check_client_text(plan)
         self._check_stored(plan)
         self.result.plan = plan
         self.result.issues.sort(key=self._issue_order)
