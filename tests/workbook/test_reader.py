@@ -317,6 +317,17 @@ def _table_cell_ref(pack, sheet: str, offset: int, label: str) -> str:
     return _table_cell(book, sheet, offset, label).coordinate
 
 
+def test_a_sheet_the_names_point_to_that_is_gone_is_named(pack):
+    def edit(book):
+        del book["Cover"]
+
+    read = read_plan(_edited(pack, edit))
+
+    (issue,) = read.issues
+    assert issue.code == "structure.sheet_missing"
+    assert "no sheet 'Cover'" in issue.message and "Rename the sheet back" in issue.hint
+
+
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):
     def edit(book):
         sheet, ref = next(iter(book.defined_names["employees"].destinations))

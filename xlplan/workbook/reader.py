@@ -123,6 +123,16 @@ class _Values:
 
     def grid(self, sheet: str) -> Grid:
         if sheet not in self._grids:
+            if sheet not in self._package.sheets:
+                # A defined name still points at a sheet that was renamed or
+                # deleted (Excel keeps such names, as #REF! or the old name).
+                raise PlanFileError(
+                    "structure.sheet_missing",
+                    f"The workbook has no sheet '{sheet}', which the plan's "
+                    "names point to (renamed or deleted?).",
+                    hint=f"Rename the sheet back to '{sheet}', or restore it from "
+                    "a backup.",
+                )
             try:
                 grid = self._load(sheet)
             except Exception as exc:  # noqa: BLE001 - each engine raises its own types
