@@ -244,6 +244,9 @@ def settle_versions(
     for accounts in by_id.values():
         kept = []
         for group in accounts.values():
+            if len(group) == 1:  # most plans: one file, nothing to settle
+                kept.append(group[0][0])
+                continue
             newest, version = max(group, key=lambda item: _version_key(files[item[0]]))
             newest = _original(files, group, newest)
             kept.append(newest)
