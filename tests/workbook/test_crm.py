@@ -144,3 +144,26 @@ def test_the_readme_sample_export_reads_as_the_readme_says(pack):
     assert "client_since" not in by_name["Brixworth Insurance"].records["profile"]
     with pytest.raises(AccountsFileError, match="03/04/2019"):
         read_accounts(SAMPLE_EXPORT, pack, TODAY, mapping)
+
+
+def test_an_amount_in_another_currency_than_the_plan_is_noted(pack, tmp_path):
+    text = (
+        "Account Name,Annual Revenue,Currency\n"
+        "Acme,€4.5M,\n"  # no currency: the pack's base (USD)
+        "Beta,€2M,EUR\n"
+        "Gamma,EUR 3M,\n"
+        "Delta,$1M,\n"
+    )
+    result = _read(pack, tmp_path, text)
+    assert [p.records["profile"]["client_annual_revenue"] for p in result.plans] == [
+        4_500_000,
+        2_000_000,
+        3_000_000,
+        1_000_000,
+    ]
+    noted = [n for n in result.notes if "is in EUR" in n]
+    assert [n.split(":")[0].rsplit(",", 1)[1].strip() for n in noted] == [
+        "line 2",
+        "line 4",
+    ]
+    assert "the plan's currency is USD" in noted[0]

@@ -166,6 +166,10 @@ def read_accounts(
                 _apply(plan, pack, target, row.get(header), header, date_order, where)
             except ValueError as exc:
                 problems.append(str(exc))
+        result.notes += [
+            f"{path}, line {line}: {note}"
+            for note in _money_in_another_currency(plan, pack, row, used)
+        ]
         result.plans.append(plan)
     _raise_problems(path, problems)
     if not result.plans:
@@ -175,6 +179,43 @@ def read_accounts(
         )
     make_ids_unique(result.plans)
     return result
+
+
+# Currencies a sign in a CRM amount may stand for.
+_SIGNS = {
+    "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "BRL"),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "¥": ("JPY", "CNY"),
+}
+
+
+def _money_in_another_currency(
+    plan: PlanInput, pack: Pack, row: Mapping[str, str], used: Mapping[str, str]
+) -> list[str]:
+    """Notes on amounts whose sign or code is not the plan's currency.
+
+    The amount is kept as a number in the plan's currency (xlplan does not
+    convert a CRM export), so "€4.5M" in a USD plan would count as dollars.
+    """
+    currency = plan.records.get("plan", {}).get("currency")
+    notes = []
+    for header, target in used.items():
+        section, name = target.split(".")
+        if pack.field(section, name).type is not FieldType.MONEY:
+            continue
+        text = (row.get(header) or "").strip()
+        code = re.match(r"^([A-Z]{3})\b|\b([A-Z]{3})$", text)
+        signs = [c for sign, c in _SIGNS.items() if sign in text]
+        means = (code.group(1) or code.group(2),) if code else signs[0] if signs else ()
+        if means and currency not in means:
+            notes.append(
+                f'"{header}" {text!r} is in {" or ".join(means)}, but the plan\'s '
+                f"currency is {currency or 'blank'}: the amount is kept as "
+                f"{currency or 'the base currency'}. Add a Currency column to the "
+                "export, or fix the plan's currency on its Cover."
+            )
+    return notes
 
 
 def _choose_columns(
