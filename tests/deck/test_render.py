@@ -224,6 +224,30 @@ def test_client_action_plan_covers_the_next_90_days(pack: Pack, tmp_path: Path) 
     assert "Far-off workshop" in steps(Audience.INTERNAL)
 
 
+def test_an_open_action_past_its_date_reads_overdue_in_both_decks(
+    pack: Pack, tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(sample_plans(pack)[RICH_SAMPLE])
+    raw.tables["actions"].append(
+        {
+            "action_step": "Missed steering call",
+            "due_date": AS_OF - dt.timedelta(days=10),
+            "progress": "Not started",
+            "client_visible": True,
+        }
+    )
+    plan, own_pack = read_back(plan_file(pack, raw, tmp_path, "late"))
+
+    for audience in Audience:
+        deck, _ = deck_of(plan, own_pack, audience)
+        shown = titles(deck)
+        slide = deck.slides[shown.index("Action plan")]
+        header, *rows = tables(slide)[0]
+        late = next(r for r in rows if r[0] == "Missed steering call")
+        assert late[header.index("Status")] == "Overdue", audience
+        assert rows[0][header.index("Status")] == "Overdue"  # overdue rows first
+
+
 def test_a_large_organisation_map_names_who_it_leaves_out(
     pack: Pack, tmp_path: Path
 ) -> None:

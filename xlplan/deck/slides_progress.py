@@ -220,6 +220,15 @@ def _due_by(row: Row, day: dt.date) -> bool:
     return isinstance(due, dt.date) and due <= day
 
 
+def _overdue(row: Row, as_of: dt.date) -> bool:
+    """An open action past its due date, whether or not the deck shows the
+    plan's own Overdue column (a client deck does not)."""
+    if row.get("overdue") is not None:
+        return bool(row.get("overdue"))
+    due = row.get("due_date")
+    return _open(row) and isinstance(due, dt.date) and due < as_of
+
+
 def actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     actions = list(data.table("actions"))
     if not data.internal:
@@ -228,8 +237,9 @@ def actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     if not actions:
         return []
     far = dt.date.max
+    late = {id(r): _overdue(r, data.as_of) for r in actions}
     actions.sort(
-        key=lambda r: (not r.get("overdue"), not _open(r), r.get("due_date") or far)
+        key=lambda r: (not late[id(r)], not _open(r), r.get("due_date") or far)
     )
     columns = ["Action", "Owners", "Due", "Status", "Client agreement"]
     widths = [4.5, 3.2, 1.8, 1.8, 2]
@@ -240,7 +250,7 @@ def actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
     for r in actions:
         status = (
             "Overdue"
-            if r.get("overdue")
+            if late[id(r)]
             else format_value(r.get("progress")) or "Not started"
         )
         row = [
@@ -255,7 +265,7 @@ def actions(data: DeckData, env: Mapping[str, Any]) -> list[Slide]:
         rows.append(tuple(row))
         tones.append(
             "bad"
-            if r.get("overdue")
+            if late[id(r)]
             else data.tone("actions", "progress", r.get("progress"))
         )
     table = Table(tuple(columns), tuple(rows), tuple(widths), tuple(tones), 3)
