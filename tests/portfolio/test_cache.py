@@ -728,7 +728,7 @@ def test_reads_unused_for_months_and_old_temporary_files_are_pruned(files, tmp_p
     )
     _aged(old_read, cache_module.READS_KEPT_DAYS + 1)
     _aged(recent_read, cache_module.READS_KEPT_DAYS - 1)
-    killed = old_read.parent / "abc.999.tmp"
+    killed = old_read.parent / f"{old_read.stem}.999.tmp"
     killed.write_bytes(b"cut short")
     _aged(killed, 2)
     writing = folder / ".portfolio-entries.pickle.x1y2.tmp"
@@ -736,10 +736,25 @@ def test_reads_unused_for_months_and_old_temporary_files_are_pruned(files, tmp_p
     other = folder / "notes.txt"
     other.write_text("not the cache's")
     _aged(other, 400)
+    # A folder given as --cache may hold files of its own, named like ours.
+    theirs = [
+        folder / "ml" / "model.pickle",
+        folder / "Q1" / "old.tmp",
+        folder / ".draft.tmp",
+        old_read.parent / "notes.pickle",
+        # a key, but not of this folder
+        old_read.parent
+        / f"{('cd' if old_read.parent.name == 'ab' else 'ab') * 32}.pickle",
+    ]
+    for path in theirs:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("someone else's")
+        _aged(path, 400)
 
     assert cache_module.prune_cache(folder) == 2
     assert not old_read.exists() and not killed.exists()
     assert recent_read.exists() and writing.exists() and other.exists()
+    assert all(path.exists() for path in theirs)
 
     # Once a day at most: the same day finds nothing to do, a day later it
     # looks, and the read and the temporary file are now old enough to go.

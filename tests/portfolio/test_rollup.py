@@ -629,17 +629,22 @@ def test_an_output_below_a_file_is_refused_before_reading(
     assert Path("notes.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize("through", ["", "new/../"])
 @pytest.mark.parametrize("option", ["-o", "--json"])
-def test_no_output_replaces_a_plan_even_with_force(plans_dir, tmp_path, option):
+def test_no_output_replaces_a_plan_even_with_force(
+    plans_dir, tmp_path, option, through
+):
     plan = tmp_path / "halvorsen-logistics.xlsx"
     plan.write_bytes((plans_dir / plan.name).read_bytes())
     before = plan.read_bytes()
     others = ["-o", str(tmp_path / "p.xlsx")] if option != "-o" else []
+    named = f"{tmp_path}/{through}{plan.name}"  # through a folder not made yet
 
-    result = _rollup(plans_dir, *others, option, str(plan), "--force")
+    result = _rollup(plans_dir, *others, option, named, "--force")
 
     assert result.exit_code == 1
-    assert f"{plan} is a plan workbook; {option} would replace it." in result.output
+    assert f"{named} is a plan workbook; {option} would replace it." in result.output
+    assert not (tmp_path / "new").exists()
     assert plan.read_bytes() == before
     assert not (tmp_path / "p.xlsx").exists()
 

@@ -72,6 +72,17 @@ def test_write_atomic_refuses_then_replaces(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
 
 
+def test_write_atomic_sees_a_file_named_through_a_folder_not_made_yet(tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(b"a rep's plan")
+
+    with pytest.raises(OutputExistsError):
+        write_atomic(tmp_path / "new" / ".." / "plan.xlsx", b"a portfolio")
+
+    assert plan.read_bytes() == b"a rep's plan"
+    assert not (tmp_path / "new").exists()
+
+
 def test_write_atomic_removes_only_its_own_old_temporary_files(tmp_path):
     target = tmp_path / "portfolio.xlsx"
     left = tmp_path / ".portfolio.xlsx.k1ll3d.tmp"  # a run killed mid-write

@@ -275,7 +275,7 @@ def diff(
     from xlplan.packs import load_pack
     from xlplan.workbook.files import write_atomic
 
-    if output is not None and output.exists():
+    if output is not None and os.path.exists(os.path.realpath(output)):
         from xlplan.errors import OutputExistsError, OutputWriteError
         from xlplan.workbook.reader import holds_a_plan
 
@@ -285,7 +285,7 @@ def diff(
                 "every snapshot in it.",
                 hint="Give -o a workbook name, such as review.xlsx.",
             )
-        if holds_a_plan(output):
+        if holds_a_plan(Path(os.path.realpath(output))):
             raise OutputWriteError(
                 f"{output} is a plan workbook; -o would replace it.",
                 hint="Give -o the name of a new file.",

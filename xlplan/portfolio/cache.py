@@ -25,10 +25,11 @@ import json
 import logging
 import os
 import pickle
+import re
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -60,6 +61,12 @@ KEYS_KEPT = 50_000
 READS_KEPT_DAYS = 90
 TEMPS_KEPT_DAYS = 1
 PRUNED_FILE = "last-pruned"
+_HEX_PAIR = re.compile(r"[0-9a-f]{2}")
+_READ_FILE = re.compile(r"([0-9a-f]{64})(?:\.pickle|\.\d+\.tmp)")
+_OWN_TEMP = re.compile(
+    r"\.(?:portfolio-entries(?:-added-[0-9a-f]{32})?\.pickle|file-keys\.json)"
+    r"\.[^.]+\.tmp"
+)
 # Cache files hold plan contents (customer data): only their user may open them.
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
@@ -321,9 +328,7 @@ def prune_cache(folder: Path, now: float | None = None) -> int:
     reads_before = now - READS_KEPT_DAYS * DAY_SECONDS
     temps_before = now - TEMPS_KEPT_DAYS * DAY_SECONDS
     removed = 0
-    for path in itertools.chain(folder.glob("??/*"), folder.glob(".*.tmp")):
-        if path.suffix not in (".pickle", ".tmp"):
-            continue
+    for path in _own_files(folder):
         kept_until = reads_before if path.suffix == ".pickle" else temps_before
         try:
             if path.stat().st_mtime < kept_until:
@@ -339,6 +344,26 @@ def prune_cache(folder: Path, now: float | None = None) -> int:
     if removed:
         log.info("Removed %d unused files from the cache folder %s.", removed, folder)
     return removed
+
+
+def _own_files(folder: Path) -> Iterator[Path]:
+    """The reads and temporary files xlplan wrote in a cache folder, and no others.
+
+    A read is ``ab/<64 hex digits>.pickle`` in the folder of its key's first
+    two digits, its temporary file ``ab/<key>.<pid>.tmp``; ``write_atomic``'s
+    temporary files of the folder's own files are ``.<name>.<random>.tmp``.
+    A folder given as ``--cache`` may hold anything else: it is left alone.
+    """
+    for sub in folder.glob("??"):
+        if not _HEX_PAIR.fullmatch(sub.name) or not sub.is_dir():
+            continue
+        for path in sub.iterdir():
+            match = _READ_FILE.fullmatch(path.name)
+            if match and match.group(1).startswith(sub.name):
+                yield path
+    for path in folder.glob(".*.tmp"):
+        if _OWN_TEMP.fullmatch(path.name):
+            yield path
 
 
 def _private_opener(path: str, flags: int) -> int:

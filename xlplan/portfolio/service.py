@@ -79,7 +79,7 @@ def run_rollup(
 
         check_history(request.history)
     # A previous run's portfolio, saved among the plans, is no plan to read.
-    output = request.output.resolve()
+    output = Path(os.path.realpath(request.output))
     files = [path for path in find_files(request.paths) if path != output]
     if not files:
         shown = ", ".join(str(path) for path in request.paths)
@@ -120,7 +120,9 @@ def check_outputs(request: RollupRequest) -> None:
     if request.parquet_dir is not None:
         _pyarrow()
     existing = [
-        (option, path) for option, path in output_files(request) if path.exists()
+        (option, path)
+        for option, path in output_files(request)
+        if os.path.exists(os.path.realpath(path))
     ]
     if existing and not request.force:
         them = "it" if len(existing) == 1 else "them"
@@ -155,7 +157,8 @@ def _check_kinds(request: RollupRequest) -> None:
         named.append(("--history", request.history))
     _check_distinct(named)
     for option, path in named:
-        if path.is_file() and holds_a_plan(path):
+        real = Path(os.path.realpath(path))  # "plans/new/../acme.xlsx" too
+        if real.is_file() and holds_a_plan(real):
             raise OutputWriteError(
                 f"{path} is a plan workbook; {option} would replace it.",
                 hint=f"Give {option} the name of a new file, or of an earlier "

@@ -82,9 +82,13 @@ def write_atomic(
     gets the permission bits ``mode`` (such as 0o600, for the user only);
     ``None`` gives those a plain write would, or the replaced file's.
     """
+    shown = path
+    # "plans/new/../acme.xlsx" is plans/acme.xlsx, though plans/new does not
+    # exist yet: asked whether it exists as written, the system says no.
+    path = Path(os.path.realpath(path))
     if path.exists() and not force:
         raise OutputExistsError(
-            f"{path} already exists.",
+            f"{shown} already exists.",
             hint="Pass --force to replace it, or choose another name or folder.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
