@@ -400,3 +400,26 @@ def test_output_in_a_legacy_code_page_escapes_what_it_cannot_hold(tmp_path):
     assert run.returncode in (0, 1), run.stderr
     assert b"Traceback" not in run.stderr
     assert b"\\U0001f680" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rollup", "PLANS", "-o", ""],
+        ["rollup", "PLANS", "-o", "p.xlsx", "--json", ""],
+        ["rollup", "PLANS", "-o", "p.xlsx", "--history", ""],
+        ["rollup", "PLANS", "-o", "p.xlsx", "--csv", " "],
+        ["diff", "h.duckdb", "-o", ""],
+        ["deck", "PLANS", "-o", ""],
+    ],
+)
+def test_an_empty_output_name_is_a_usage_mistake(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans").mkdir()
+    args = [str(tmp_path / "plans") if a == "PLANS" else a for a in args]
+
+    result = CliRunner().invoke(main, args)
+
+    assert result.exit_code == 2, result.output
+    assert "give a" in result.output or "needs a deck file name" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plans"]

@@ -17,6 +17,24 @@ def test_revenue_growth_is_blank_for_a_new_account():
     assert figures.revenue_growth(plan) == pytest.approx(0.2)
 
 
+def test_a_ratio_over_a_vanishing_figure_is_blank_not_infinite(pack, rules):
+    from xlplan.core.portfolio import account_row
+
+    plan = make_plan(
+        plan={"currency": "USD"},
+        profile={"revenue_current": 1e10, "revenue_prior": 1e-300},
+        goals=[{"title": "Grow", "baseline": 0.0, "target": 1e-300, "actual": 1e10}],
+    )
+    assert figures.revenue_growth(plan) is None
+    assert row_rules.row_attainment(plan.rows("goals")[0]) is None
+    row = account_row(plan, rules, pack.rates)
+    assert row.values["revenue_growth"] is None
+    assert all(
+        not isinstance(v, float) or v == v and abs(v) != float("inf")
+        for v in row.values.values()
+    )
+
+
 def test_share_of_wallet_blank_for_zero_wallet_and_above_one_kept():
     assert (
         figures.share_of_wallet(

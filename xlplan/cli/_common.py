@@ -118,6 +118,8 @@ class FileToWrite(click.Path):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Any:
         text = os.fspath(value)
+        if not text.strip():
+            self.fail(f"give a file name, such as {self.example}.", param, ctx)
         if text.endswith(("/", os.sep)) or os.path.isdir(text):
             self.fail(
                 f"{text} names a folder; give a file name, such as "
@@ -145,6 +147,8 @@ class FolderToWrite(click.Path):
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Any:
+        if not os.fspath(value).strip():
+            self.fail("give a folder name.", param, ctx)
         path = Path(os.fspath(value))
         if path.exists() and not path.is_dir():
             self.fail(

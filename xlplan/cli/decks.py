@@ -78,6 +78,10 @@ def deck(
     request = DeckRequest(
         Audience(audience), template_path, pack, portfolio_path, force
     )
+    if not str(output).strip() or str(output) == ".":
+        raise click.UsageError(
+            "-o needs a deck file name (plan.pptx) or a folder for the decks (decks/)."
+        )
     named = named_paths(plans)
     one_plan = len(named) == 1 and named[0].is_file()
     if one_plan and output.suffix and output.suffix.lower() != ".pptx":

@@ -10,6 +10,7 @@ results agree to the last bit.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 
 from xlplan.core import rows as row_rules
@@ -22,10 +23,15 @@ Test = Callable[[Row], bool]
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    """``numerator / denominator``; ``None`` when either is blank or the denominator is 0."""
+    """``numerator / denominator``; ``None`` when either is blank or the denominator is 0.
+
+    ``None`` too when the quotient overflows (a figure over a vanishing one),
+    as Excel's own formula gives #NUM! there.
+    """
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return numerator / denominator
+    quotient = numerator / denominator
+    return quotient if math.isfinite(quotient) else None
 
 
 def ratio_formula(numerator: str, denominator: str) -> str:

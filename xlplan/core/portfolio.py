@@ -132,9 +132,17 @@ def account_row(
         "days_to_renewal": figures.days_to_renewal(plan, rules),
         "data_errors": data_errors,
     }
-    return AccountRow(
-        values, frozenset(_plan_flags(plan, values, rules, rate, data_errors))
-    )
+    # A ratio of a figure to a vanishing one (growth on a prior revenue of
+    # 1e-300) is no number a sheet can hold: blank, and the plan flagged.
+    overflowed = [
+        k for k, v in values.items() if type(v) is float and not math.isfinite(v)
+    ]
+    for key in overflowed:
+        values[key] = None
+    flags = _plan_flags(plan, values, rules, rate, data_errors)
+    if overflowed:
+        flags.add("DATA_ERROR")
+    return AccountRow(values, frozenset(flags))
 
 
 def _plan_flags(

@@ -10,6 +10,7 @@ its spare rows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from xlplan.core.excel import add_months, any_of, quote
@@ -92,7 +93,8 @@ def attainment(
     if target == baseline:
         meets = actual <= target if better == "Lower" else actual >= target
         return 1.0 if meets else 0.0
-    return (actual - baseline) / (target - baseline)
+    share = (actual - baseline) / (target - baseline)
+    return share if math.isfinite(share) else None  # a vanishing span overflows
 
 
 def attainment_formula(r: Refs, section: str) -> str:
