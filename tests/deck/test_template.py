@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -225,8 +226,23 @@ def _damaged_template(tmp_path: Path, part: str, change) -> Path:
         ("ppt/slideLayouts/slideLayout12.xml", lambda data: data[: len(data) // 2]),
         ("ppt/presentation.xml", lambda data: data[:-40]),
         ("ppt/slideMasters/slideMaster1.xml", lambda data: None),
+        ("ppt/theme/theme1.xml", lambda data: data[: len(data) // 2]),
+        (
+            "ppt/presentation.xml",
+            lambda data: re.sub(
+                rb'<p:sldSz cx="\d+" cy="\d+"', b'<p:sldSz cx="0" cy="0"', data
+            ),
+        ),
+        ("ppt/slideLayouts/_rels/slideLayout12.xml.rels", lambda data: None),
     ],
-    ids=["a layout cut short", "presentation cut short", "no master"],
+    ids=[
+        "a layout cut short",
+        "presentation cut short",
+        "no master",
+        "a theme cut short",
+        "no slide size",
+        "a layout without its master",
+    ],
 )
 def test_a_damaged_template_is_named_before_rendering(
     rich, tmp_path: Path, part, change

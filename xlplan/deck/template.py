@@ -77,13 +77,28 @@ def open_template(path: Path | None, default: Path) -> PresentationType:
 
 
 def _parse_every_layout(deck: PresentationType) -> None:
-    """Read every master and layout now: python-pptx parses a part when first used,
-    so a damaged one would otherwise fail in the middle of rendering."""
+    """Read every part the deck is drawn from now, and check what it needs.
+
+    python-pptx parses a part when first used, and keeps a theme as bytes,
+    so a damaged one would otherwise fail in the middle of rendering. Raises
+    ``ValueError`` (or lxml's error) for a part that is not XML, a slide size
+    of nothing, or a master without its theme.
+    """
+    if not deck.slide_width or not deck.slide_height:
+        raise ValueError("the slide size is missing or zero")
+    for part in deck.part.package.iter_parts():
+        if str(part.partname).endswith(".xml") and not hasattr(part, "_element"):
+            etree.fromstring(part.blob, _SAFE_XML)
     for master in deck.slide_masters:
         list(master.shapes)
+        if not any(r.reltype.endswith("/theme") for r in master.part.rels.values()):
+            raise ValueError(f"slide master '{master.name}' has no theme")
         for layout in master.slide_layouts:
             list(layout.placeholders)
-            _ = layout.name
+            _ = layout.name, layout.slide_master
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _as_presentation(content: bytes) -> bytes:
