@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -400,6 +401,14 @@ def test_output_in_a_legacy_code_page_escapes_what_it_cannot_hold(tmp_path):
     assert run.returncode in (0, 1), run.stderr
     assert b"Traceback" not in run.stderr
     assert b"\\U0001f680" in run.stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "xlplan.cli", "check", str(plan), "--json"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        check=False,
+    )
+    (checked,) = json.loads(as_json.stdout.decode("cp1252"))["files"]
+    assert "🚀" in checked["file"]
 
 
 @pytest.mark.parametrize(

@@ -611,6 +611,21 @@ def test_two_options_naming_one_file_are_refused_before_reading(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
 
 
+def test_an_export_folder_named_as_another_output_file_is_refused(
+    plans_dir, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+
+    result = _rollup(
+        plans_dir, "-o", "p.xlsx", "--history", "new.duckdb", "--csv", "new.duckdb"
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "--csv writes into" in result.output
+    assert "which --history names as a file" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("option", ["-o", "--json", "--csv", "--parquet"])
 def test_an_output_below_a_file_is_refused_before_reading(
     plans_dir, tmp_path, monkeypatch, option

@@ -159,6 +159,21 @@ class FolderToWrite(click.Path):
         return super().convert(value, param, ctx)
 
 
+def echo_json(data: Any) -> None:
+    """Print ``data`` as JSON that reads back whatever the output's encoding.
+
+    Text stays readable on a UTF-8 output; on one in a legacy code page
+    (cp1252), characters it cannot hold are written as JSON's own \\u
+    escapes, not as the console's escapes, which no JSON reader takes.
+    """
+    import codecs
+    import json
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    readable = codecs.lookup(encoding).name == "utf-8"
+    click.echo(json.dumps(data, indent=2, ensure_ascii=not readable))
+
+
 def date_option(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> dt.date | None:

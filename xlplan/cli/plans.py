@@ -12,6 +12,7 @@ import click
 
 from xlplan.cli._common import (
     as_of_option,
+    echo_json,
     force_option,
     pack_option,
     reports_errors,
@@ -222,7 +223,6 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
       xlplan check acme.xlsx --json
       xlplan check plans/ --fix-ids
     """
-    import json
 
     from xlplan.workbook.checking import check_files, find_plan_files, named_paths
 
@@ -234,7 +234,7 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
         )
     report = check_files(files, fix_ids=fix_ids)
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        echo_json(report.to_json())
     else:
         for line in report.lines():
             click.echo(line)

@@ -15,6 +15,7 @@ from xlplan.cli._common import (
     FolderToWrite,
     as_of_option,
     date_option,
+    echo_json,
     force_option,
     pack_option,
     reports_errors,
@@ -268,7 +269,6 @@ def diff(
       xlplan diff history.duckdb --from 2026-03-31 --to 2026-06-30 -o q2.xlsx
       xlplan diff history.duckdb --json > changes.json
     """
-    import json
 
     from xlplan.history.service import diff_history
     from xlplan.history.write import build_diff_workbook, diff_to_json
@@ -300,7 +300,7 @@ def diff(
     if output is not None:
         write_atomic(output, build_diff_workbook(changes, pack), force=force)
     if as_json:
-        click.echo(json.dumps(diff_to_json(changes), indent=2, ensure_ascii=False))
+        echo_json(diff_to_json(changes))
     else:
         _print_diff(changes)
     if output is not None:

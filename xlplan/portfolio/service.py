@@ -174,7 +174,11 @@ def _check_kinds(request: RollupRequest) -> None:
 
 
 def _check_distinct(named: Sequence[tuple[str, Path]]) -> None:
-    """Refuse two options naming one file: the second would replace the first."""
+    """Refuse two options naming one file, or one writing into another's file.
+
+    The second would replace the first, or find a file where its folder
+    should be once the first is written.
+    """
     seen: dict[Path, str] = {}
     for option, path in named:
         key = Path(os.path.normcase(os.path.realpath(path)))  # loops do not raise
@@ -184,6 +188,13 @@ def _check_distinct(named: Sequence[tuple[str, Path]]) -> None:
                 hint="Give each output its own file.",
             )
         seen.setdefault(key, option)
+    for key, option in seen.items():
+        inside = next((seen[p] for p in key.parents if p in seen), None)
+        if inside is not None and inside != option:
+            raise OutputWriteError(
+                f"{option} writes into {key.parent}, which {inside} names as a file.",
+                hint="Give each output its own place.",
+            )
 
 
 def output_files(request: RollupRequest) -> list[tuple[str, Path]]:
