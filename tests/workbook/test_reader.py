@@ -894,3 +894,28 @@ def test_a_workbook_with_other_custom_properties_is_not_a_plan(tmp_path):
 
     (issue,) = read_plan((tmp_path / "budget.xlsx").read_bytes()).issues
     assert issue.code == "file.not_a_plan" and issue.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "named"),
+    [
+        ("Target", "Hit the revenue target this year.", False),
+        ("Target", "Win shelf space back from Target.", True),
+        ("Target", "TARGET is cutting prices.", True),
+        ("HP", "Replace the HP printers.", True),
+        ("HP", "Ship it.", False),
+        ("Storevance Inc.", "A CIO from a Storevance customer.", True),
+        ("Apple", "A pineapple pilot.", False),
+        ("salesforce", "Moving off Salesforce.", True),
+    ],
+)
+def test_hidden_competitor_names_are_found_as_written_words(name, text, named):
+    from tests.conftest import make_plan
+    from xlplan.workbook.plan_checks import _hidden_competitors
+
+    plan = make_plan(
+        competitors=[{"name": name, "perspective": "Our competitor at this account"}]
+    )
+    rule = {"except": {"perspective": ["Our competitor at this account", None]}}
+    (found,) = _hidden_competitors(plan, rule)
+    assert bool(found[1].search(text)) is named

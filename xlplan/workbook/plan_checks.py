@@ -336,14 +336,29 @@ CLIENT_TEXT_CODE = "data.competitor_in_client_text"
 
 
 def _hidden_competitors(plan: Plan, rule: Any) -> list[tuple[str, re.Pattern[str]]]:
-    """The competitors a client deck leaves out, each with a pattern finding its name."""
-    names = [
-        str(row["name"]).strip()
-        for row in plan.rows("competitors")
-        if row.get("name") and not client_sees_row(rule, row)
-    ]
-    return [
-        (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE))
-        for name in names
-        if len(name) >= 3  # "HP" would match too much prose
-    ]
+    """The competitors a client deck leaves out, each with a pattern finding its name.
+
+    A name is matched as written or in capitals, as a whole word, without its
+    legal form ("Storevance Inc." is found as "Storevance"): "Target" the
+    retailer is not "the revenue target". A name written all in lower case
+    is matched in any case.
+    """
+    found = []
+    for row in plan.rows("competitors"):
+        if not row.get("name") or client_sees_row(rule, row):
+            continue
+        name = _LEGAL_FORM.sub("", str(row["name"]).strip())
+        if len(name) < 2:
+            continue
+        spelled = {re.escape(name), re.escape(name.upper())}
+        flags = 0 if any(c.isupper() for c in name) else re.IGNORECASE
+        pattern = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(spelled))})(?!\w)", flags)
+        found.append((name, pattern))
+    return found
+
+
+_LEGAL_FORM = re.compile(
+    r"(?:[\s,]+(?:inc|ltd|llc|plc|gmbh|ag|sa|s\.a|bv|b\.v|nv|n\.v|corp|co|"
+    r"limited|group|holdings?|s\.p\.a|spa|oy|ab|as|a/s|kg)\.?)+$",
+    re.IGNORECASE,
+)
