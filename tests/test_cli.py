@@ -432,3 +432,24 @@ def test_an_empty_output_name_is_a_usage_mistake(args, tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "give a" in result.output or "needs a deck file name" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plans"]
+
+
+def test_check_reads_a_plan_named_twice_once(tmp_path):
+    made = CliRunner().invoke(main, ["new", "Acme", "-o", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    plan = tmp_path / "Acme.xlsx"
+    (tmp_path / "link.xlsx").symlink_to(plan)
+
+    result = CliRunner().invoke(
+        main, ["check", str(plan), str(tmp_path), str(tmp_path / "link.xlsx")]
+    )
+
+    assert "1 file(s) checked" in result.output, result.output
+
+
+def test_check_names_a_loop_of_links_as_unopenable_not_missing(tmp_path):
+    loop = tmp_path / "x.xlsx"
+    loop.symlink_to("x.xlsx")
+    result = CliRunner().invoke(main, ["check", str(loop)])
+    assert result.exit_code == 1
+    assert "cannot be opened" in result.output and "Not found" not in result.output

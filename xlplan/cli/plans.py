@@ -224,9 +224,14 @@ def check(plans: tuple[Path, ...], as_json: bool, fix_ids: bool) -> None:
       xlplan check plans/ --fix-ids
     """
 
-    from xlplan.workbook.checking import check_files, find_plan_files, named_paths
+    from xlplan.workbook.checking import (
+        check_files,
+        each_once,
+        find_plan_files,
+        named_paths,
+    )
 
-    files = find_plan_files(named_paths(plans))
+    files = each_once(find_plan_files(named_paths(plans)))
     if not files:
         shown = ", ".join(str(p) for p in plans)
         raise click.BadParameter(

@@ -105,8 +105,8 @@ def named_paths(paths: Iterable[Path]) -> list[Path]:
     missing: list[str] = []
     for path in paths:
         text = str(path)
-        if path.exists():  # a file named "plan [v2].xlsx" is no pattern
-            found.append(path)
+        if os.path.lexists(path):  # "plan [v2].xlsx" is no pattern; a link loop
+            found.append(path)  # is there, and its read says it cannot be opened
         elif any(c in text for c in "*?["):
             matches = sorted(glob.glob(os.path.expanduser(text), recursive=True))
             found += map(Path, matches)
@@ -136,6 +136,15 @@ def find_plan_files(paths: Iterable[Path]) -> list[Path]:
             candidates = [path]
         found += [p for p in candidates if not p.name.startswith("~$")]
     return found
+
+
+def each_once(files: Iterable[Path]) -> list[Path]:
+    """``files`` with a file reached twice (named twice, named and inside a
+    folder named, or through a link) kept where it was first reached."""
+    first: dict[str, Path] = {}
+    for path in files:
+        first.setdefault(os.path.realpath(path), path)
+    return list(first.values())
 
 
 def check_files(files: list[Path], *, fix_ids: bool = False) -> CheckReport:
