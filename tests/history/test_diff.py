@@ -206,6 +206,14 @@ def test_the_review_workbook_never_replaces_the_history(history, tmp_path, name)
     assert database.read_bytes() == before
 
 
+def test_a_review_below_a_file_is_refused_before_reading(history, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    out = tmp_path / "notes.txt" / "review.xlsx"
+    result = CliRunner().invoke(main, ["diff", str(history["db"]), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "notes.txt is a file, not a folder" in result.output
+
+
 def test_the_review_workbook_never_replaces_a_plan(history, tmp_path):
     plan = tmp_path / "halvorsen-logistics.xlsx"
     plan.write_bytes((history["second"] / plan.name).read_bytes())

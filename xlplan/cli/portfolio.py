@@ -275,6 +275,14 @@ def diff(
     from xlplan.packs import load_pack
     from xlplan.workbook.files import write_atomic
 
+    blocking = next((p for p in (output.parents if output else ()) if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        from xlplan.errors import OutputWriteError
+
+        raise OutputWriteError(
+            f"{output} cannot be written: {blocking} is a file, not a folder.",
+            hint="Give -o a path inside a folder.",
+        )
     if output is not None and os.path.exists(os.path.realpath(output)):
         from xlplan.errors import OutputExistsError, OutputWriteError
         from xlplan.workbook.reader import holds_a_plan
