@@ -175,9 +175,19 @@ class PlanChecks:
         hidden = _hidden_competitors(plan, rules.get("competitors"))
         if not hidden:
             return
+        # One search for any of the names over each text; which ones, only
+        # where one is found.
+        anywhere = re.compile(
+            "|".join(
+                f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+                for _, p in hidden
+            )
+        )
         for section, spec, row in self._client_texts(plan, rules):
-            text = str(row.get(spec.name) or "")
-            named = [name for name, pattern in hidden if pattern.search(text)]
+            text = row.get(spec.name)
+            if not text or not anywhere.search(str(text)):
+                continue
+            named = [name for name, pattern in hidden if pattern.search(str(text))]
             if not named:
                 continue
             message = (
@@ -210,6 +220,8 @@ class PlanChecks:
                 rows = [plan.records.get(section.key, {})]
             else:
                 rule = rules.get(section.key)
+                if rule is None:  # a section the client deck does not show
+                    continue
                 rows = [r for r in plan.rows(section.key) if client_sees_row(rule, r)]
             for row in rows:
                 for spec in texts:
