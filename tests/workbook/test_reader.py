@@ -328,6 +328,21 @@ def test_a_sheet_the_names_point_to_that_is_gone_is_named(pack):
     assert "no sheet 'Cover'" in issue.message and "Rename the sheet back" in issue.hint
 
 
+def test_a_sheet_saved_as_utf16_is_named_not_read_as_empty(pack):
+    def as_utf16(xml: bytes) -> bytes:
+        return (
+            xml.decode()
+            .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+            .encode("utf-16")
+        )
+
+    read = read_plan(_without_stakeholder_ids(pack, as_utf16))
+
+    (issue,) = read.issues
+    assert issue.code == "file.unreadable_sheet" and read.plan is None
+    assert "Sheet 'Stakeholders' is saved as UTF-16 text" in issue.message
+
+
 def test_an_excel_error_is_kept_apart_from_a_blank(pack):
     def edit(book):
         sheet, ref = next(iter(book.defined_names["employees"].destinations))

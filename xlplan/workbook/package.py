@@ -112,7 +112,9 @@ class Package:
         """The error cells of ``sheet`` by 0-based (row, column); scanned once."""
         if sheet not in self.errors:
             path = self.sheet_paths.get(sheet)
-            found = _error_cells(self.zipped, path) if self.zipped and path else {}
+            found = (
+                _error_cells(self.zipped, path, sheet) if self.zipped and path else {}
+            )
             self.errors[sheet] = found
         return self.errors[sheet]
 
@@ -462,13 +464,26 @@ def _parse_table(data: str) -> TablePart | None:
     )
 
 
-def _error_cells(package: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
+def _error_cells(
+    package: zipfile.ZipFile, path: str, sheet: str = ""
+) -> dict[tuple[int, int], str]:
     """Cells whose type is an Excel error (``t="e"``): fast readers may drop them."""
     # Most sheets hold no error cell and are searched, not parsed: their
     # prolog is checked for a DTD, and the whole part only before parsing.
     data = _part(package, path)
     if data is None:
         return {}
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b'encoding="UTF-16"' in (
+        data[:100].replace(b"utf", b"UTF")
+    ):
+        # The fast reader finds no cell in it, so the sheet would read empty.
+        raise PlanFileError(
+            "file.unreadable_sheet",
+            f"Sheet '{sheet or path}' is saved as UTF-16 text, which xlplan "
+            "cannot read.",
+            hint="Open the workbook in Excel or LibreOffice and save it again "
+            "(they write sheets as UTF-8).",
+        )
     _refuse_dtd(path, data[:4096])
     if b't="e"' not in data:
         return {}
