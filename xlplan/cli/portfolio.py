@@ -275,28 +275,18 @@ def diff(
     from xlplan.packs import load_pack
     from xlplan.workbook.files import write_atomic
 
-    blocking = next((p for p in (output.parents if output else ()) if p.exists()), None)
-    if blocking is not None and not blocking.is_dir():
-        from xlplan.errors import OutputWriteError
+    if output is not None:
+        from xlplan.portfolio.service import check_output_place
 
-        raise OutputWriteError(
-            f"{output} cannot be written: {blocking} is a file, not a folder.",
-            hint="Give -o a path inside a folder.",
-        )
+        check_output_place("-o", output)
     if output is not None and os.path.exists(os.path.realpath(output)):
         from xlplan.errors import OutputExistsError, OutputWriteError
-        from xlplan.workbook.reader import holds_a_plan
 
         if os.path.realpath(output) == os.path.realpath(history):
             raise OutputWriteError(
                 f"-o {output} is the history file; the review would replace "
                 "every snapshot in it.",
                 hint="Give -o a workbook name, such as review.xlsx.",
-            )
-        if holds_a_plan(Path(os.path.realpath(output))):
-            raise OutputWriteError(
-                f"{output} is a plan workbook; -o would replace it.",
-                hint="Give -o the name of a new file.",
             )
         if not force:
             raise OutputExistsError(

@@ -157,20 +157,28 @@ def _check_kinds(request: RollupRequest) -> None:
         named.append(("--history", request.history))
     _check_distinct(named)
     for option, path in named:
-        real = Path(os.path.realpath(path))  # "plans/new/../acme.xlsx" too
-        if real.is_file() and holds_a_plan(real):
-            raise OutputWriteError(
-                f"{path} is a plan workbook; {option} would replace it.",
-                hint=f"Give {option} the name of a new file, or of an earlier "
-                "output, outside the plans.",
-            )
-    for option, path in named:
-        blocking = next((p for p in path.parents if p.exists()), None)
-        if blocking is not None and not blocking.is_dir():
-            raise OutputWriteError(
-                f"{path} cannot be written: {blocking} is a file, not a folder.",
-                hint=f"Give {option} a path inside a folder.",
-            )
+        check_output_place(option, path)
+
+
+def check_output_place(option: str, path: Path) -> None:
+    """Refuse an output file that would replace a plan, or that sits below a file.
+
+    A plan is refused ``--force`` or not, also when named through a folder
+    not made yet (``plans/new/../acme.xlsx``).
+    """
+    real = Path(os.path.realpath(path))
+    if real.is_file() and holds_a_plan(real):
+        raise OutputWriteError(
+            f"{path} is a plan workbook; {option} would replace it.",
+            hint=f"Give {option} the name of a new file, or of an earlier "
+            "output, outside the plans.",
+        )
+    blocking = next((p for p in path.parents if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise OutputWriteError(
+            f"{path} cannot be written: {blocking} is a file, not a folder.",
+            hint=f"Give {option} a path inside a folder.",
+        )
 
 
 def _check_distinct(named: Sequence[tuple[str, Path]]) -> None:
