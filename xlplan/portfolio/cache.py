@@ -46,7 +46,8 @@ CACHE_FORMAT = "3"  # 2: meta["file_sha256"]; 3: meta without the schema text
 ENTRIES_FILE = "portfolio-entries.pickle"
 ADDED_FILES = "portfolio-entries-added-*.pickle"  # a few entries of one run each
 ENTRIES_MAGIC = b"xlplan portfolio entries 1\n"
-ENTRY_RULES = 2  # what makes an entry; 2: a file with an error adds no row
+ENTRY_RULES = 3  # what makes an entry; 2: a file with an error adds no row;
+# 3: a version's account name is stripped of spaces around it
 KEYS_FILE = "file-keys.json"
 KEYS_FORMAT = 1
 # A file changed this recently may change again within its file system's

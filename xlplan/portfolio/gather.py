@@ -237,8 +237,7 @@ def settle_versions(
     for index, (_, version) in enumerate(files):
         if version is not None:
             accounts = by_id.setdefault(version.plan_id.casefold(), {})
-            account = str(version.account or "").strip().casefold()
-            accounts.setdefault(account, []).append((index, version))
+            accounts.setdefault(version.account, []).append((index, version))
     dropped: set[int] = set()
     issues: list[Issue] = []
     for accounts in by_id.values():

@@ -87,7 +87,7 @@ def version_of(read: PlanRead) -> PlanVersion | None:
     plan = read.plan
     if plan is None or not plan.plan_id:
         return None
-    account = str(plan.value("plan", "account_name") or "").casefold()
+    account = str(plan.value("plan", "account_name") or "").strip().casefold()
     content = read.meta.get("file_sha256", "")
     return PlanVersion(plan.plan_id, account, figures.last_review(plan), content)
 
